@@ -1,0 +1,78 @@
+/*
+ * refract's configuration: the meaning of the config file (lib/conf.h
+ * gives its syntax) merged with command-line zones.
+ *
+ * Top-level keys:
+ *
+ *   zone ORIGIN FILE             a zone file (short form), or
+ *   zone ORIGIN {                the same with options:
+ *       file FILE                  the zone file (relative paths are
+ *                                  relative to the config file)
+ *       id N                       the zone id pdns sees (1..2^31-1)
+ *   }
+ *
+ *   listen PATH                  serve a unix socket (as --listen PATH)
+ *   listen PATH {                  with options:
+ *       mode 0660                  permissions of the socket file
+ *       owner USER                 its owner (name or uid)
+ *       group GROUP                its group (name or gid); pdns runs as
+ *                                  the user pdns, so give it access
+ *       max-connections N          refuse connections over N (256)
+ *   }
+ *
+ * Zone ids are deterministic: an explicit id, else the zone's 1-based
+ * position in config order, then --zone order.  Every process started
+ * with the same config agrees, which matters because pdns asks AXFR by
+ * id and spreads one conversation over several processes.
+ */
+#ifndef RF_CONFIG_H
+#define RF_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/conf.h"
+#include "lib/diag.h"
+
+/** What the command line adds to, or says instead of, a config file. */
+struct rf_options {
+	const char *config_path;   /* NULL: no config file */
+	const char *const *zones;  /* "ORIGIN=FILE" from --zone, in order */
+	size_t nzones;
+	const char *listen;        /* --listen PATH, or NULL */
+};
+
+struct rf_listen_conf {
+	char *path;           /* NULL: no listener (serve stdin/stdout) */
+	unsigned mode;        /* default 0660 */
+	char *owner, *group;  /* NULL: leave as created */
+	long max_connections; /* default 256 */
+};
+
+struct rf_zone_conf {
+	char *origin;         /* canonical (lib/name.h) */
+	char *file;           /* path as it will be opened */
+	int32_t id;
+	const char *src_file; /* where it was configured, for messages */
+	unsigned src_line;    /* 0 for --zone */
+};
+
+struct rf_config {
+	char *path;               /* the config file, or NULL */
+	struct rf_conf_tree tree; /* kept: rules read their blocks from it */
+	struct rf_zone_conf *zones;
+	size_t nzones;
+	struct rf_listen_conf listen;
+};
+
+/**
+ * Read and check the config file and --zone arguments.  Every problem goes
+ * to diag; on error cfg holds what was understood (free it anyway).
+ * @return 0, or -1 if there were errors.
+ */
+int rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
+    struct rf_diag *diag);
+void rf_config_fini(struct rf_config *cfg);
+
+#endif
