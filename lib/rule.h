@@ -1,0 +1,90 @@
+/*
+ * The rule interface: every answer source plugs in here.
+ *
+ * A rule is a named ops table (struct rf_rule_ops) plus the instance state
+ * its init hook built from the rule's config block.  The engine keeps the
+ * configured rules in order and offers each query to them in turn:
+ *
+ *   query(rule, q) returns
+ *     RF_RULE_DONE   the answer is complete (records added with
+ *                    rf_query_add; none means "no data")
+ *     RF_RULE_NEXT   not this rule's question; offer it to the next one
+ *     RF_RULE_ASYNC  work was started (an upstream lookup, say); the rule
+ *                    calls rf_query_resume(q, rc) exactly once later with
+ *                    one of the other three results, from a callback of
+ *                    the event loop, never from inside query() itself
+ *     < 0            a negative errno: the lookup failed (PIPE FAIL; a
+ *                    remote reply pdns turns into SERVFAIL) — never the
+ *                    same as "no data", which pdns would cache
+ *
+ *   cancel(rule, q) stops a query the rule returned RF_RULE_ASYNC for
+ *     (its connection went away or the deadline passed).  After cancel the
+ *     rule must not call rf_query_resume for q.  May be NULL for rules
+ *     that never return RF_RULE_ASYNC.
+ *
+ * Per-query rule state lives in q->rule_state, allocated from q->arena.
+ * Rules reach the rest of refract only through struct rf_env (zone data,
+ * clock, and in later versions the resolver and cache): no globals, no
+ * file descriptors of their own.
+ *
+ * A new rule needs: lib/rules/<name>.c with a `const struct rf_rule_ops`,
+ * a line in the registry in lib/rule.c, its keys in README.md, an
+ * example in examples/, a Check suite and a golden replay case.
+ */
+#ifndef RF_RULE_H
+#define RF_RULE_H
+
+#include "lib/conf.h"
+#include "lib/diag.h"
+#include "lib/query.h"
+
+enum {
+	RF_RULE_DONE = 0,
+	RF_RULE_NEXT = 1,
+	RF_RULE_ASYNC = 2,
+};
+
+struct rf_zdb;
+struct rf_rule;
+
+/** What a rule may use.  Owned by the generation the rule belongs to. */
+struct rf_env {
+	const struct rf_zdb *zdb; /* zone data; never NULL (may be empty) */
+};
+
+struct rf_rule_ops {
+	const char *name; /* the config keyword */
+	/**
+	 * Build the rule from its block (NULL when the rule is implicit).
+	 * Report every config problem to diag with the node's file:line.
+	 * @return 0, or -1 on error.
+	 */
+	int (*init)(struct rf_rule *r, const struct rf_conf_node *block,
+	    struct rf_env *env, struct rf_diag *diag);
+	int (*query)(struct rf_rule *r, struct rf_query *q);
+	void (*cancel)(struct rf_rule *r, struct rf_query *q);
+	void (*free)(struct rf_rule *r);
+};
+
+struct rf_rule {
+	const struct rf_rule_ops *ops;
+	struct rf_env *env;  /* borrowed from the generation */
+	void *data;          /* the rule's own state, freed by ops->free */
+};
+
+/** The ops table registered under name, or NULL. */
+const struct rf_rule_ops *rf_rule_find(const char *name);
+/** The registered names, comma separated (for error messages). */
+const char *rf_rule_names(void);
+
+/**
+ * Continue a query after RF_RULE_ASYNC.  rc is RF_RULE_DONE, RF_RULE_NEXT
+ * or a negative errno, as the query hook would have returned.  Called by
+ * rules from event-loop callbacks only.
+ */
+void rf_query_resume(struct rf_query *q, int rc);
+
+/* The built-in rules. */
+extern const struct rf_rule_ops rf_rule_zones;
+
+#endif
