@@ -1,0 +1,369 @@
+/*
+ * poll(2) event loop with a timer heap, idle hooks and a signal
+ * self-pipe, in the spirit of Redis' ae.c.
+ *
+ * The pollfd array is rebuilt only when the set of watches changed, so a
+ * busy connection costs one poll, one read and one write per request.
+ */
+#include "coprocess/loop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+
+struct watch {
+	rf_io_fn cb;
+	void *arg;
+	int events;
+	bool used;
+};
+
+struct idle {
+	rf_loop_fn cb;
+	void *arg;
+};
+
+struct rf_loop {
+	struct watch *watches; /* indexed by fd */
+	size_t nwatches;
+	struct pollfd *pfds;
+	size_t npfds, pfds_cap;
+	bool dirty;
+	struct rf_timer **heap;
+	size_t nheap, heap_cap;
+	struct idle idle[8];
+	size_t nidle;
+	bool stop;
+	uint64_t now;
+	int sig_pipe[2];
+	rf_signal_fn sig_cb;
+	void *sig_arg;
+};
+
+static int sig_write_fd = -1;
+
+struct rf_loop *
+rf_loop_new(void)
+{
+	struct rf_loop *loop = rf_xcalloc(1, sizeof(*loop));
+
+	loop->sig_pipe[0] = loop->sig_pipe[1] = -1;
+	loop->now = rf_now_ms();
+	return loop;
+}
+
+void
+rf_loop_free(struct rf_loop *loop)
+{
+	if (loop == NULL)
+		return;
+	if (loop->sig_pipe[0] >= 0) {
+		close(loop->sig_pipe[0]);
+		close(loop->sig_pipe[1]);
+		sig_write_fd = -1;
+	}
+	free(loop->watches);
+	free(loop->pfds);
+	free(loop->heap);
+	free(loop);
+}
+
+void
+rf_loop_watch(struct rf_loop *loop, int fd, int events, rf_io_fn cb,
+    void *arg)
+{
+	RF_REQUIRE(fd >= 0);
+	if ((size_t)fd >= loop->nwatches) {
+		size_t n = (size_t)fd + 16;
+
+		loop->watches = rf_xreallocarray(loop->watches, n,
+		    sizeof(*loop->watches));
+		memset(loop->watches + loop->nwatches, 0,
+		    (n - loop->nwatches) * sizeof(*loop->watches));
+		loop->nwatches = n;
+	}
+	loop->watches[fd].cb = cb;
+	loop->watches[fd].arg = arg;
+	loop->watches[fd].events = events;
+	loop->watches[fd].used = true;
+	loop->dirty = true;
+}
+
+void
+rf_loop_set_events(struct rf_loop *loop, int fd, int events)
+{
+	if (fd < 0 || (size_t)fd >= loop->nwatches || !loop->watches[fd].used)
+		return;
+	if (loop->watches[fd].events != events) {
+		loop->watches[fd].events = events;
+		loop->dirty = true;
+	}
+}
+
+void
+rf_loop_unwatch(struct rf_loop *loop, int fd)
+{
+	if (fd < 0 || (size_t)fd >= loop->nwatches)
+		return;
+	memset(&loop->watches[fd], 0, sizeof(loop->watches[fd]));
+	loop->dirty = true;
+}
+
+/* ---- timers (binary min-heap on `when`) ---------------------------------- */
+
+void
+rf_timer_init(struct rf_timer *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->slot = (size_t)-1;
+}
+
+static void
+heap_set(struct rf_loop *loop, size_t i, struct rf_timer *t)
+{
+	loop->heap[i] = t;
+	t->slot = i;
+}
+
+static void
+heap_up(struct rf_loop *loop, size_t i)
+{
+	struct rf_timer *t = loop->heap[i];
+
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+
+		if (loop->heap[parent]->when <= t->when)
+			break;
+		heap_set(loop, i, loop->heap[parent]);
+		i = parent;
+	}
+	heap_set(loop, i, t);
+}
+
+static void
+heap_down(struct rf_loop *loop, size_t i)
+{
+	struct rf_timer *t = loop->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= loop->nheap)
+			break;
+		if (c + 1 < loop->nheap &&
+		    loop->heap[c + 1]->when < loop->heap[c]->when)
+			c++;
+		if (t->when <= loop->heap[c]->when)
+			break;
+		heap_set(loop, i, loop->heap[c]);
+		i = c;
+	}
+	heap_set(loop, i, t);
+}
+
+void
+rf_timer_stop(struct rf_loop *loop, struct rf_timer *t)
+{
+	size_t i = t->slot;
+	struct rf_timer *last;
+
+	if (i == (size_t)-1)
+		return;
+	t->slot = (size_t)-1;
+	last = loop->heap[--loop->nheap];
+	if (i == loop->nheap)
+		return;
+	heap_set(loop, i, last);
+	heap_down(loop, i);
+	heap_up(loop, last->slot);
+}
+
+void
+rf_timer_start(struct rf_loop *loop, struct rf_timer *t, uint64_t ms,
+    rf_loop_fn cb, void *arg)
+{
+	rf_timer_stop(loop, t);
+	t->when = rf_now_ms() + ms;
+	t->cb = cb;
+	t->arg = arg;
+	rf_grow(&loop->heap, &loop->heap_cap, loop->nheap + 1,
+	    sizeof(*loop->heap));
+	loop->heap[loop->nheap] = t;
+	t->slot = loop->nheap++;
+	heap_up(loop, t->slot);
+}
+
+static void
+run_timers(struct rf_loop *loop)
+{
+	while (loop->nheap > 0 && loop->heap[0]->when <= loop->now) {
+		struct rf_timer *t = loop->heap[0];
+
+		rf_timer_stop(loop, t);
+		t->cb(loop, t->arg);
+	}
+}
+
+void
+rf_loop_on_idle(struct rf_loop *loop, rf_loop_fn cb, void *arg)
+{
+	RF_REQUIRE(loop->nidle < RF_ARRAY_LEN(loop->idle));
+	loop->idle[loop->nidle].cb = cb;
+	loop->idle[loop->nidle].arg = arg;
+	loop->nidle++;
+}
+
+/* ---- signals -------------------------------------------------------------- */
+
+static void
+on_signal(int signo)
+{
+	unsigned char b = (unsigned char)signo;
+	int saved = errno;
+
+	if (sig_write_fd >= 0 && write(sig_write_fd, &b, 1) < 0) {
+		/* the pipe is full: the signal is already pending */
+	}
+	errno = saved;
+}
+
+static void
+sig_readable(struct rf_loop *loop, int fd, int events, void *arg)
+{
+	unsigned char b[64];
+	ssize_t n, i;
+
+	(void)events;
+	(void)arg;
+	while ((n = read(fd, b, sizeof(b))) > 0)
+		for (i = 0; i < n; i++)
+			loop->sig_cb(loop, b[i], loop->sig_arg);
+}
+
+int
+rf_loop_signals(struct rf_loop *loop, rf_signal_fn cb, void *arg)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe(loop->sig_pipe) < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		fcntl(loop->sig_pipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(loop->sig_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	sig_write_fd = loop->sig_pipe[1];
+	loop->sig_cb = cb;
+	loop->sig_arg = arg;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < RF_ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	rf_loop_watch(loop, loop->sig_pipe[0], RF_EV_READ, sig_readable, NULL);
+	return 0;
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+static void
+rebuild(struct rf_loop *loop)
+{
+	size_t fd;
+
+	loop->npfds = 0;
+	for (fd = 0; fd < loop->nwatches; fd++) {
+		const struct watch *w = &loop->watches[fd];
+		struct pollfd *p;
+
+		if (!w->used || w->events == 0)
+			continue;
+		rf_grow(&loop->pfds, &loop->pfds_cap, loop->npfds + 1,
+		    sizeof(*loop->pfds));
+		p = &loop->pfds[loop->npfds++];
+		p->fd = (int)fd;
+		p->events = (short)(((w->events & RF_EV_READ) ? POLLIN : 0) |
+		    ((w->events & RF_EV_WRITE) ? POLLOUT : 0));
+		p->revents = 0;
+	}
+	loop->dirty = false;
+}
+
+void
+rf_loop_run(struct rf_loop *loop)
+{
+	loop->stop = false;
+	while (!loop->stop) {
+		int timeout = -1, n;
+		size_t i, count;
+
+		for (i = 0; i < loop->nidle; i++)
+			loop->idle[i].cb(loop, loop->idle[i].arg);
+		if (loop->stop)
+			break;
+		if (loop->dirty)
+			rebuild(loop);
+		if (loop->nheap > 0) {
+			uint64_t now = rf_now_ms(), when = loop->heap[0]->when;
+
+			timeout = when <= now ? 0 :
+			    (int)RF_MIN(when - now, 60000u);
+		}
+		n = poll(loop->pfds, (nfds_t)loop->npfds, timeout);
+		loop->now = rf_now_ms();
+		if (n < 0) {
+			if (errno != EINTR)
+				rf_log_errno(RF_LOG_ERR, "poll");
+			continue;
+		}
+		count = loop->npfds;
+		for (i = 0; i < count && n > 0; i++) {
+			struct pollfd *p = &loop->pfds[i];
+			struct watch *w;
+			int ev = 0;
+
+			if (p->revents == 0)
+				continue;
+			n--;
+			if (p->revents & (POLLIN | POLLHUP | POLLERR))
+				ev |= RF_EV_READ;
+			if (p->revents & (POLLOUT | POLLERR | POLLHUP))
+				ev |= RF_EV_WRITE;
+			if (p->revents & POLLNVAL)
+				ev |= RF_EV_READ | RF_EV_WRITE;
+			/* a callback may have unwatched this fd */
+			if ((size_t)p->fd >= loop->nwatches)
+				continue;
+			w = &loop->watches[p->fd];
+			ev &= w->events;
+			if (!w->used || ev == 0)
+				continue;
+			w->cb(loop, p->fd, ev, w->arg);
+			if (loop->stop)
+				break;
+		}
+		run_timers(loop);
+	}
+}
+
+void
+rf_loop_stop(struct rf_loop *loop)
+{
+	loop->stop = true;
+}
+
+uint64_t
+rf_loop_now(const struct rf_loop *loop)
+{
+	return loop->now;
+}

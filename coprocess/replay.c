@@ -1,0 +1,414 @@
+/*
+ * Transcript replay.
+ *
+ * A transcript is a text file of requests as pdns sends them, one per
+ * line, in any of three spellings so that real conversations paste in
+ * unchanged:
+ *
+ *   Q	www.example.com	IN	ANY	1	127.0.0.1	...   literal TABs
+ *   Q\twww.example.com\tIN\tANY\t1\t127.0.0.1         \t for TAB
+ *   << 'Q\twww.example.com\tIN\tANY\t-1\t...'          the reference's
+ *   >> 'DATA\t0\t1\twww.example.com\tIN\tA\t300\t1\t192.0.2.1'   form
+ *
+ * `<<` lines are requests and `>>` lines the answers expected for the
+ * request before them (Python repr strings, as printed by the reference's
+ * logging backend, or JSON for the remote protocol: `<< {"method": ...}`).
+ * JSON answers are compared as JSON values, without their "log" member.  A word before `<<`/`>>` (e.g. `pid=12015`) names a
+ * conversation: each name gets its own session, as each pdns process
+ * would.  `#` starts a comment line; text after a closing quote is
+ * ignored.
+ *
+ * Without --check the answers are printed exactly as refract would send
+ * them.  With --check they are compared with the `>>` lines; the HELO
+ * banner text is not compared (pdns ignores it).
+ */
+#include "coprocess/replay.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/log.h"
+#include "lib/proto_remote.h"
+#include "lib/session.h"
+
+struct rsess {
+	char *key;
+	struct rf_session session;
+	struct rf_buf out;   /* answers not yet printed or checked */
+	unsigned req_line;   /* transcript line of the last request */
+};
+
+struct replay {
+	struct rf_engine *eng;
+	const struct rf_replay_opts *o;
+	struct rsess **sess; /* each allocated once: sessions point into it */
+	size_t nsess;
+	unsigned line;
+	unsigned requests, checked, diffs;
+};
+
+static struct rsess *
+session_for(struct replay *r, const char *key, size_t len)
+{
+	size_t i;
+	struct rsess *s;
+
+	for (i = 0; i < r->nsess; i++)
+		if (strlen(r->sess[i]->key) == len &&
+		    memcmp(r->sess[i]->key, key, len) == 0)
+			return r->sess[i];
+	r->sess = rf_xreallocarray(r->sess, r->nsess + 1, sizeof(*r->sess));
+	s = rf_xcalloc(1, sizeof(*s));
+	r->sess[r->nsess++] = s;
+	s->key = rf_xstrndup(key, len);
+	rf_buf_init(&s->out);
+	rf_session_init(&s->session, r->eng, &s->out);
+	s->session.abi = r->o->abi;
+	return s;
+}
+
+/* Decode a Python repr string starting at p (a quote).  Sets *end past
+ * the closing quote. */
+static int
+decode_repr(const char *p, const char *lim, struct rf_buf *out,
+    const char **end)
+{
+	char quote = *p++;
+
+	while (p < lim && *p != quote) {
+		char c = *p++;
+
+		if (c != '\\') {
+			rf_buf_addc(out, c);
+			continue;
+		}
+		if (p >= lim)
+			return -1;
+		c = *p++;
+		switch (c) {
+		case 't':
+			rf_buf_addc(out, '\t');
+			break;
+		case 'n':
+			rf_buf_addc(out, '\n');
+			break;
+		case 'r':
+			rf_buf_addc(out, '\r');
+			break;
+		case '0':
+			rf_buf_addc(out, '\0');
+			break;
+		case 'x': {
+			unsigned v;
+			char hex[3];
+
+			if (lim - p < 2)
+				return -1;
+			hex[0] = p[0];
+			hex[1] = p[1];
+			hex[2] = '\0';
+			if (sscanf(hex, "%2x", &v) != 1)
+				return -1;
+			rf_buf_addc(out, (char)v);
+			p += 2;
+			break;
+		}
+		default:
+			/* \\ \' \" and anything else stand for themselves */
+			rf_buf_addc(out, c);
+			break;
+		}
+	}
+	if (p >= lim)
+		return -1;
+	*end = p + 1;
+	return 0;
+}
+
+/* Raw request text: "\t" stands for a TAB. */
+static void
+decode_raw(const char *p, const char *lim, struct rf_buf *out)
+{
+	while (p < lim) {
+		if (p + 1 < lim && p[0] == '\\' && p[1] == 't') {
+			rf_buf_addc(out, '\t');
+			p += 2;
+		} else {
+			rf_buf_addc(out, *p++);
+		}
+	}
+}
+
+/* Payload of a << or >> line: a repr string, JSON, or raw text. */
+static int
+decode_payload(const char *p, const char *lim, struct rf_buf *out)
+{
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < lim && (*p == '\'' || *p == '"')) {
+		const char *end;
+
+		return decode_repr(p, lim, out, &end);
+	}
+	while (lim > p && (lim[-1] == ' ' || lim[-1] == '\t'))
+		lim--;
+	if (p < lim && *p == '{')
+		rf_buf_add(out, p, (size_t)(lim - p)); /* JSON, verbatim */
+	else
+		decode_raw(p, lim, out);
+	return 0;
+}
+
+static void
+emit_quoted(FILE *f, const char *p, size_t len)
+{
+	size_t i;
+
+	fputc('\'', f);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\\' || c == '\'')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('\'', f);
+}
+
+static void
+diff(struct replay *r, const char *what, const char *exp, size_t elen,
+    const char *got, size_t glen)
+{
+	r->diffs++;
+	fprintf(stderr, "%s:%u: %s\n  expected ", r->o->path, r->line, what);
+	if (exp != NULL)
+		emit_quoted(stderr, exp, elen);
+	else
+		fputs("nothing", stderr);
+	fputs("\n  got      ", stderr);
+	if (got != NULL)
+		emit_quoted(stderr, got, glen);
+	else
+		fputs("nothing", stderr);
+	fputc('\n', stderr);
+}
+
+/* Next produced answer line of s (without newline), or NULL. */
+static const char *
+next_line(struct rsess *s, size_t *len)
+{
+	const char *p = rf_buf_head(&s->out), *nl;
+
+	if (rf_buf_pending(&s->out) == 0)
+		return NULL;
+	nl = memchr(p, '\n', rf_buf_pending(&s->out));
+	*len = nl ? (size_t)(nl - p) : rf_buf_pending(&s->out);
+	return p;
+}
+
+static void
+take_line(struct rsess *s, size_t len)
+{
+	rf_buf_consume(&s->out, RF_MIN(len + 1, rf_buf_pending(&s->out)));
+}
+
+/* --check: answers left over when the next request (or the end) comes. */
+static void
+check_leftover(struct replay *r, struct rsess *s)
+{
+	const char *got;
+	size_t len;
+
+	while ((got = next_line(s, &len)) != NULL) {
+		diff(r, "answer line not in the transcript", NULL, 0, got,
+		    len);
+		take_line(s, len);
+	}
+}
+
+static void
+expect(struct replay *r, struct rsess *s, const char *exp, size_t elen)
+{
+	const char *got;
+	size_t glen;
+
+	r->checked++;
+	got = next_line(s, &glen);
+	if (got == NULL) {
+		diff(r, "answer missing", exp, elen, NULL, 0);
+		return;
+	}
+	if (elen > 0 && exp[0] == '{') {
+		/* JSON replies compare as values; "log" is not compared */
+		if (rf_remote_reply_equal(exp, elen, got, glen) != 1)
+			diff(r, "answer differs", exp, elen, got, glen);
+	} else if (!(elen >= 3 && glen >= 3 && memcmp(exp, "OK\t", 3) == 0 &&
+	    memcmp(got, "OK\t", 3) == 0) &&
+	    (elen != glen || memcmp(exp, got, elen) != 0)) {
+		/* pdns ignores the HELO banner text, so only its OK counts */
+		diff(r, "answer differs", exp, elen, got, glen);
+	}
+	take_line(s, glen);
+}
+
+static void
+print_out(struct rsess *s)
+{
+	size_t n = rf_buf_pending(&s->out);
+
+	if (n > 0 && fwrite(rf_buf_head(&s->out), 1, n, stdout) != n)
+		rf_log_errno(RF_LOG_ERR, "stdout");
+	rf_buf_consume(&s->out, n);
+}
+
+static void
+handle_line(struct replay *r, const char *p, const char *lim)
+{
+	const char *q = p, *key = "";
+	size_t keylen = 0;
+	struct rf_buf payload;
+	struct rsess *s;
+	int dir = 0; /* 0 raw request, 1 '<<', 2 '>>' */
+
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == lim || *p == '#')
+		return;
+	/* optional conversation name: "word << ..." */
+	q = p;
+	while (q < lim && *q != ' ' && *q != '\t')
+		q++;
+	if (q - p == 2 && (memcmp(p, "<<", 2) == 0 ||
+	    memcmp(p, ">>", 2) == 0)) {
+		dir = p[0] == '<' ? 1 : 2;
+		p = q;
+	} else {
+		const char *w = q;
+
+		while (w < lim && (*w == ' ' || *w == '\t'))
+			w++;
+		if (lim - w >= 3 && (memcmp(w, "<< ", 3) == 0 ||
+		    memcmp(w, ">> ", 3) == 0)) {
+			key = p;
+			keylen = (size_t)(q - p);
+			dir = w[0] == '<' ? 1 : 2;
+			p = w + 2;
+		}
+	}
+	rf_buf_init(&payload);
+	if (dir == 0 && p < lim && *p == '{')
+		rf_buf_add(&payload, p, (size_t)(lim - p));
+	else if (dir == 0)
+		decode_raw(p, lim, &payload);
+	else if (decode_payload(p, lim, &payload) < 0) {
+		fprintf(stderr, "%s:%u: unterminated quoted string\n",
+		    r->o->path, r->line);
+		r->diffs++;
+		rf_buf_fini(&payload);
+		return;
+	}
+	s = session_for(r, key, keylen);
+	if (dir == 2) {
+		if (r->o->check)
+			expect(r, s, rf_buf_head(&payload),
+			    rf_buf_pending(&payload));
+	} else {
+		if (r->o->check)
+			check_leftover(r, s);
+		r->requests++;
+		s->req_line = r->line;
+		rf_session_line(&s->session, payload.data ? payload.data : "",
+		    payload.len);
+		if (!r->o->check)
+			print_out(s);
+	}
+	rf_buf_fini(&payload);
+}
+
+static int
+read_all(const char *path, struct rf_buf *b)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL) {
+		rf_log_errno(RF_LOG_ERR, "%s", path);
+		return -1;
+	}
+	while ((n = fread(rf_buf_reserve(b, 65536), 1, 65536, f)) > 0)
+		b->len += n;
+	if (ferror(f)) {
+		rf_log_errno(RF_LOG_ERR, "%s", path);
+		if (f != stdin)
+			fclose(f);
+		return -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
+int
+rf_replay_run(struct rf_engine *eng, const struct rf_replay_opts *o)
+{
+	struct replay r;
+	struct rf_buf text;
+	const char *p, *end;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.eng = eng;
+	r.o = o;
+	rf_buf_init(&text);
+	if (read_all(o->path, &text) < 0) {
+		rf_buf_fini(&text);
+		return 2;
+	}
+	p = text.data ? text.data : "";
+	end = p + text.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *lim = nl ? nl : end;
+
+		r.line++;
+		if (lim > p && lim[-1] == '\r')
+			lim--;
+		handle_line(&r, p, lim);
+		p = nl ? nl + 1 : end;
+	}
+	r.line++;
+	for (i = 0; i < r.nsess; i++) {
+		struct rsess *s = r.sess[i];
+
+		if (o->check)
+			check_leftover(&r, s);
+		else
+			print_out(s);
+		rf_session_fini(&s->session);
+		rf_buf_fini(&s->out);
+		free(s->key);
+		free(s);
+	}
+	free(r.sess);
+	rf_buf_fini(&text);
+	fflush(stdout);
+	if (o->check) {
+		if (r.diffs > 0) {
+			fprintf(stderr, "%s: %u difference%s\n", o->path,
+			    r.diffs, r.diffs == 1 ? "" : "s");
+			return 1;
+		}
+		rf_info("%s: %u requests, %u answer lines checked, no "
+		    "differences", o->path, r.requests, r.checked);
+	}
+	return 0;
+}
