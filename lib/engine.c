@@ -10,6 +10,7 @@
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "lib/zimage.h"
 #include "lib/zone.h"
 
 static void
@@ -37,18 +38,44 @@ rf_gen_build(const struct rf_options *opts, struct rf_diag *diag)
 	g->refs = 1;
 	if (rf_config_load(&g->cfg, opts, diag) < 0)
 		errors++;
-	zb = rf_zdb_builder_new();
-	for (i = 0; i < g->cfg.nzones; i++) {
-		const struct rf_zone_conf *z = &g->cfg.zones[i];
+	if (errors == 0 && g->cfg.zone_image != NULL && !opts->parse_zones) {
+		char why[512];
 
-		if (z->origin == NULL || z->file == NULL)
-			continue;
-		if (rf_zdb_builder_load(zb, z->origin, z->id, z->file, diag))
+		g->zdb = rf_zimage_open(g->cfg.zone_image, g->cfg.zones,
+		    g->cfg.nzones, why, sizeof(why));
+		if (g->zdb != NULL)
+			g->from_image = true;
+		else
+			rf_warn("zone image %s not used (%s): reading the zone "
+			    "files instead; run `refract compile`",
+			    g->cfg.zone_image, why);
+	}
+	if (g->zdb == NULL) {
+		zb = rf_zdb_builder_new();
+		for (i = 0; i < g->cfg.nzones; i++) {
+			const struct rf_zone_conf *z = &g->cfg.zones[i];
+			size_t k;
+
+			if (z->origin == NULL || z->file == NULL)
+				continue;
+			/* a zone whose name or id clashes with an earlier one
+			 * was reported by the config check already */
+			for (k = 0; k < i; k++)
+				if (g->cfg.zones[k].id == z->id ||
+				    (g->cfg.zones[k].origin != NULL &&
+				    strcmp(g->cfg.zones[k].origin, z->origin) ==
+				    0))
+					break;
+			if (k < i)
+				continue;
+			if (rf_zdb_builder_load(zb, z->origin, z->id, z->file,
+			    diag))
+				errors++;
+		}
+		g->zdb = rf_zdb_builder_finish(zb, diag);
+		if (g->zdb == NULL)
 			errors++;
 	}
-	g->zdb = rf_zdb_builder_finish(zb, diag);
-	if (g->zdb == NULL)
-		errors++;
 	g->env.zdb = g->zdb;
 
 	/* The rule chain.  Until rules are configurable it is the zone

@@ -141,7 +141,7 @@ static int
 load(const char *text, const char *const *zones, size_t nzones,
     struct rf_config *cfg, struct rf_diag *d, char *path)
 {
-	struct rf_options o = { NULL, zones, nzones, NULL };
+	struct rf_options o = { .zones = zones, .nzones = nzones };
 	FILE *f;
 	int fd;
 
@@ -227,7 +227,7 @@ END_TEST
 
 START_TEST(missing_file)
 {
-	struct rf_options o = { "/nonexistent/refract.conf", NULL, 0, NULL };
+	struct rf_options o = { .config_path = "/nonexistent/refract.conf" };
 	struct rf_config cfg;
 	struct rf_diag d;
 
