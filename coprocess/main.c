@@ -28,12 +28,14 @@
 #include "lib/engine.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "lib/zimage.h"
 #include "lib/zone.h"
 
 enum mode {
 	MODE_SERVE,
 	MODE_REPLAY,
 	MODE_CHECK,
+	MODE_COMPILE,
 };
 
 struct args {
@@ -45,6 +47,7 @@ struct args {
 	int abi;
 	bool check;
 	const char *transcript;
+	const char *output;
 };
 
 static void
@@ -55,6 +58,7 @@ usage(FILE *f)
 	      "       refract replay [--config FILE] [--zone ORIGIN=FILE ...]"
 	      " [--abi N] [--check] TRANSCRIPT|-\n"
 	      "       refract check [--config FILE] [--zone ORIGIN=FILE ...]\n"
+	      "       refract compile [--config FILE] [--zone ...] [-o IMAGE]\n"
 	      "       refract --help | --version\n"
 	      "\n"
 	      "Answers PowerDNS from zone files: over stdin/stdout (the PIPE\n"
@@ -69,6 +73,8 @@ usage(FILE *f)
 	      "      --abi N         replay: ABI before any HELO (default 5)\n"
 	      "      --check         replay: compare answers with the '>>'\n"
 	      "                      lines and exit 1 on a difference\n"
+	      "  -o, --output IMAGE  compile: where to write the zone image\n"
+	      "                      (default: zone-image from the config)\n"
 	      "  -h, --help          this text\n"
 	      "  -V, --version       print the version\n",
 	    f);
@@ -84,6 +90,7 @@ parse_args(int argc, char **argv, struct args *a)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "abi", required_argument, NULL, 'A' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -100,9 +107,13 @@ parse_args(int argc, char **argv, struct args *a)
 		a->mode = MODE_CHECK;
 		argv++;
 		argc--;
+	} else if (argc > 1 && strcmp(argv[1], "compile") == 0) {
+		a->mode = MODE_COMPILE;
+		argv++;
+		argc--;
 	}
 	a->zones = rf_xcalloc((size_t)argc, sizeof(*a->zones));
-	while ((ch = getopt_long(argc, argv, "c:z:l:vhV", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "c:z:l:o:vhV", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'c':
@@ -132,6 +143,9 @@ parse_args(int argc, char **argv, struct args *a)
 		case 'C':
 			a->check = true;
 			break;
+		case 'o':
+			a->output = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -148,6 +162,13 @@ parse_args(int argc, char **argv, struct args *a)
 		    "options\n");
 		return 2;
 	}
+	if (a->output != NULL && a->mode != MODE_COMPILE) {
+		fprintf(stderr, "refract: --output is a compile option\n");
+		return 2;
+	}
+	/* check and compile read the zone files themselves */
+	if (a->mode == MODE_CHECK || a->mode == MODE_COMPILE)
+		a->opts.parse_zones = 1;
 	if (a->mode == MODE_REPLAY) {
 		if (optind + 1 != argc) {
 			fprintf(stderr, "refract: replay needs one transcript "
@@ -228,6 +249,30 @@ stdio_closed(struct rf_conn *c, void *arg)
 	rf_loop_stop(srv->loop);
 }
 
+/*
+ * Build a generation from the files.  With a zone image configured the
+ * image is compiled first and the generation maps it, so that the daemon
+ * shares its zone memory with every process pdns starts.
+ */
+static struct rf_gen *
+build_fresh(const struct rf_options *opts, struct rf_diag *diag)
+{
+	struct rf_options o = *opts;
+	struct rf_gen *g;
+
+	o.parse_zones = 1;
+	g = rf_gen_build(&o, diag);
+	if (g == NULL || g->cfg.zone_image == NULL)
+		return g;
+	if (rf_zimage_write(g->zdb, g->cfg.zone_image, diag) < 0) {
+		rf_gen_unref(g);
+		return NULL;
+	}
+	rf_gen_unref(g);
+	o.parse_zones = 0;
+	return rf_gen_build(&o, diag);
+}
+
 static void
 reload(struct server *srv)
 {
@@ -235,7 +280,7 @@ reload(struct server *srv)
 	struct rf_gen *g;
 
 	rf_diag_init(&diag);
-	g = rf_gen_build(&srv->eng->opts, &diag);
+	g = build_fresh(&srv->eng->opts, &diag);
 	if (g == NULL) {
 		size_t i;
 
@@ -361,6 +406,29 @@ main(int argc, char **argv)
 		    (unsigned)g->zdb->nrecs);
 		rc = 0;
 		break;
+	case MODE_COMPILE: {
+		const char *out = a.output ? a.output : g->cfg.zone_image;
+
+		if (out == NULL) {
+			fprintf(stderr, "refract: compile needs zone-image in "
+			    "the config or --output IMAGE\n");
+			rc = 2;
+			break;
+		}
+		rf_diag_init(&diag);
+		if (rf_zimage_write(g->zdb, out, &diag) < 0) {
+			print_diag(&diag);
+			rc = 1;
+		} else {
+			printf("refract: wrote %s: %u zone%s, %u records\n",
+			    out, (unsigned)g->zdb->nzones,
+			    g->zdb->nzones == 1 ? "" : "s",
+			    (unsigned)g->zdb->nrecs);
+			rc = 0;
+		}
+		rf_diag_fini(&diag);
+		break;
+	}
 	case MODE_REPLAY: {
 		struct rf_replay_opts ro = {
 			.path = a.transcript,

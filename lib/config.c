@@ -251,9 +251,18 @@ rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
 		} else if (strcmp(n->key, "listen") == 0) {
 			if (listen_block(cfg, n, diag) < 0)
 				errors++;
+		} else if (strcmp(n->key, "zone-image") == 0) {
+			if (rf_conf_nargs(n, 1, 1, diag) < 0 || n->block) {
+				errors++;
+				continue;
+			}
+			free(cfg->zone_image);
+			cfg->zone_image = resolve_path(cfg->path, n->args[0]);
+			cfg->zone_image_file = n->file;
+			cfg->zone_image_line = n->line;
 		} else {
-			rf_conf_unknown(n, "at top level (known: zone, listen)",
-			    diag);
+			rf_conf_unknown(n, "at top level (known: zone, "
+			    "zone-image, listen)", diag);
 			errors++;
 		}
 	}
@@ -281,6 +290,7 @@ rf_config_fini(struct rf_config *cfg)
 	}
 	free(cfg->zones);
 	free(cfg->path);
+	free(cfg->zone_image);
 	free(cfg->listen.path);
 	free(cfg->listen.owner);
 	free(cfg->listen.group);

@@ -11,6 +11,9 @@
  *       id N                       the zone id pdns sees (1..2^31-1)
  *   }
  *
+ *   zone-image PATH              a compiled image of all the zones
+ *                                (`refract compile` writes it; every
+ *                                process maps it instead of parsing)
  *   listen PATH                  serve a unix socket (as --listen PATH)
  *   listen PATH {                  with options:
  *       mode 0660                  permissions of the socket file
@@ -41,6 +44,7 @@ struct rf_options {
 	const char *const *zones;  /* "ORIGIN=FILE" from --zone, in order */
 	size_t nzones;
 	const char *listen;        /* --listen PATH, or NULL */
+	int parse_zones;           /* read zone files even with an image */
 };
 
 struct rf_listen_conf {
@@ -64,6 +68,9 @@ struct rf_config {
 	struct rf_zone_conf *zones;
 	size_t nzones;
 	struct rf_listen_conf listen;
+	char *zone_image;         /* NULL: none */
+	const char *zone_image_file; /* where it was set */
+	unsigned zone_image_line;
 };
 
 /**

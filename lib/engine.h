@@ -9,6 +9,7 @@
 #ifndef RF_ENGINE_H
 #define RF_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/config.h"
@@ -25,6 +26,7 @@ struct rf_gen {
 	struct rf_env env;
 	struct rf_rule *rules;
 	size_t nrules;
+	bool from_image;      /* zdb is the mapped zone image */
 };
 
 struct rf_stats {

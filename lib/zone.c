@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/buf.h"
 #include "lib/log.h"
@@ -37,6 +38,8 @@ struct rf_zdb_builder {
 	size_t nzones, zones_cap;
 	uint32_t last_file; /* offset of the most recent file path */
 	const char *last_file_ptr;
+	struct rf_zsource *sources;
+	size_t nsources, sources_cap;
 	bool errors;
 };
 
@@ -49,6 +52,7 @@ struct owned {
 	uint32_t *hash;
 	struct rf_zzone *zones;
 	uint32_t *zone_ids;
+	struct rf_zsource *sources;
 };
 
 static uint32_t
@@ -87,6 +91,7 @@ rf_zdb_builder_free(struct rf_zdb_builder *b)
 	free(b->names);
 	free(b->hash);
 	free(b->zones);
+	free(b->sources);
 	free(b);
 }
 
@@ -154,6 +159,33 @@ intern(struct rf_zdb_builder *b, const char *text, size_t len, uint32_t z,
 	n->flags = flags;
 	hash_insert(b->hash, b->hash_size, h, idx);
 	return idx;
+}
+
+/* Remember a file the data comes from (once), with its state now. */
+static void
+note_source(struct rf_zdb_builder *b, const char *path)
+{
+	struct rf_zsource *src;
+	struct stat st;
+	size_t i, len = strlen(path);
+
+	for (i = 0; i < b->nsources; i++)
+		if (b->sources[i].path_len == len &&
+		    memcmp(b->strings.data + b->sources[i].path, path, len) ==
+		    0)
+			return;
+	rf_grow(&b->sources, &b->sources_cap, b->nsources + 1,
+	    sizeof(*b->sources));
+	src = &b->sources[b->nsources++];
+	memset(src, 0, sizeof(*src));
+	src->path = add_string(b, path, len);
+	src->path_len = (uint32_t)len;
+	if (stat(path, &st) == 0) {
+		src->size = (uint64_t)st.st_size;
+		src->mtime_sec = (int64_t)st.st_mtim.tv_sec;
+		src->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
+		src->ino = (uint64_t)st.st_ino;
+	}
 }
 
 int
@@ -246,6 +278,8 @@ rf_zdb_builder_add(struct rf_zdb_builder *b, const char *owner,
 		b->last_file = add_string(b, file ? file : "",
 		    strlen(file ? file : ""));
 		b->last_file_ptr = file;
+		if (file != NULL)
+			note_source(b, file); /* e.g. an $INCLUDEd file */
 	}
 	b->srcs[b->nrecs].file = b->last_file;
 	b->srcs[b->nrecs].line = line;
@@ -287,6 +321,8 @@ rf_zdb_builder_load(struct rf_zdb_builder *b, const char *origin,
 
 	if (rf_zdb_builder_zone(b, origin, id, path, diag) < 0)
 		return 1;
+	/* stat before reading: a change during the read makes it stale */
+	note_source(b, path);
 	memset(&opts, 0, sizeof(opts));
 	opts.origin = origin;
 	rc = rf_zf_load_file(path, &opts, load_emit, &ctx, diag);
@@ -487,6 +523,7 @@ release_owned(struct rf_zdb *db)
 	free(o->hash);
 	free(o->zones);
 	free(o->zone_ids);
+	free(o->sources);
 	free(o);
 }
 
@@ -583,6 +620,10 @@ rf_zdb_builder_finish(struct rf_zdb_builder *b, struct rf_diag *diag)
 	db->hash = o->hash;
 	db->zones = o->zones;
 	db->zone_ids = o->zone_ids;
+	o->sources = b->sources;
+	db->sources = o->sources;
+	db->nsources = (uint32_t)b->nsources;
+	b->sources = NULL;
 	db->nrecs = (uint32_t)b->nrecs;
 	db->nnames = (uint32_t)b->nnames;
 	db->nzones = (uint32_t)b->nzones;

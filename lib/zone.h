@@ -69,6 +69,17 @@ struct rf_zzone {
 	uint32_t file_len;
 };
 
+/* A file the zone data came from, as it was when it was read: a compiled
+ * image is stale when any of them changed. */
+struct rf_zsource {
+	uint32_t path;     /* offset into strings */
+	uint32_t path_len;
+	uint64_t size;
+	int64_t mtime_sec;
+	int64_t mtime_nsec;
+	uint64_t ino;
+};
+
 struct rf_zdb {
 	const char *strings;
 	const struct rf_zrec *recs;
@@ -77,8 +88,9 @@ struct rf_zdb {
 	const uint32_t *hash;   /* name index + 1; 0 = empty slot */
 	const struct rf_zzone *zones;
 	const uint32_t *zone_ids; /* zone indices sorted by id */
+	const struct rf_zsource *sources; /* files the data was read from */
 	uint64_t strings_len;
-	uint32_t nrecs, nnames, nzones;
+	uint32_t nrecs, nnames, nzones, nsources;
 	uint32_t hash_mask;     /* table size - 1 (a power of two) */
 	void *owned;            /* allocation(s) behind the arrays */
 	void (*release)(struct rf_zdb *);
