@@ -206,7 +206,7 @@ START_TEST(config_errors)
 	    path);
 	ck_assert_str_eq(d.msgs[1], want);
 	snprintf(want, sizeof(want),
-	    "%s:10: unknown key 'listen-on-mars' at top level (known: zone, listen)",
+	    "%s:10: unknown key 'listen-on-mars' at top level (known: zone, zone-image, listen)",
 	    path);
 	ck_assert_str_eq(d.msgs[2], want);
 	snprintf(want, sizeof(want), "%s:11: 'a..b' is not a valid zone name",
