@@ -75,14 +75,13 @@ rf_name_canon(const char *in, size_t len, char *out, size_t *outlen)
 		} else {
 			i++;
 		}
-		if (++label > RF_LABEL_MAX)
+		/* Check the wire length as bytes arrive, not at the end:
+		 * the text written so far is at most 4 characters per wire
+		 * byte, so out never passes RF_NAME_TEXT_MAX. */
+		if (++label > RF_LABEL_MAX || wire + label + 1 > RF_NAME_WIRE_MAX)
 			return -1;
 		o += put_byte(out + o, c, true);
 	}
-	if (label > 0)
-		wire += label + 1;
-	if (wire > RF_NAME_WIRE_MAX)
-		return -1;
 	out[o] = '\0';
 	*outlen = o;
 	return 0;

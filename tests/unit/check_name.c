@@ -67,6 +67,35 @@ START_TEST(canon_invalid)
 	/* 3 labels of 63 plus one of 61: 3*64 + 62 + 1 = 255: fits */
 	snprintf(big, sizeof(big), "%s.%s.%s.%.61s", l63, l63, l63, l63);
 	ck_assert_ptr_nonnull(canon(big));
+	snprintf(big, sizeof(big), "%s.%s.%s.%.62s", l63, l63, l63, l63);
+	ck_assert_ptr_null(canon(big));
+}
+END_TEST
+
+/* Many short labels: rejected before the text outgrows the buffer (a
+ * guard after the output would catch an overflow under ASan). */
+START_TEST(canon_many_labels)
+{
+	static char in[4000];
+	struct {
+		char out[RF_NAME_TEXT_MAX + 1];
+		char guard[64];
+	} b;
+	size_t i, len;
+
+	memset(b.guard, 'G', sizeof(b.guard));
+	/* 2000 one-byte labels: "a.a.a...a" */
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (i % 2) ? '.' : 'a';
+	ck_assert_int_eq(rf_name_canon(in, sizeof(in) - 1, b.out, &len), -1);
+	for (i = 0; i < sizeof(b.guard); i++)
+		ck_assert_int_eq(b.guard[i], 'G');
+	/* 800 labels of one byte written as 4 text characters each */
+	for (i = 0; i < sizeof(in); i += 5)
+		memcpy(in + i, "\\255.", 5);
+	ck_assert_int_eq(rf_name_canon(in, sizeof(in) - 1, b.out, &len), -1);
+	for (i = 0; i < sizeof(b.guard); i++)
+		ck_assert_int_eq(b.guard[i], 'G');
 }
 END_TEST
 
@@ -144,6 +173,7 @@ name_suite(void)
 	tcase_add_test(tc, canon_basic);
 	tcase_add_test(tc, canon_escapes);
 	tcase_add_test(tc, canon_invalid);
+	tcase_add_test(tc, canon_many_labels);
 	tcase_add_test(tc, labels_and_parents);
 	tcase_add_test(tc, is_sub);
 	tcase_add_test(tc, final_dot);
