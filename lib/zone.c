@@ -323,6 +323,9 @@ rf_zdb_builder_load(struct rf_zdb_builder *b, const char *origin,
 		return 1;
 	/* stat before reading: a change during the read makes it stale */
 	note_source(b, path);
+	/* file names are told apart by pointer within one load only */
+	b->last_file_ptr = NULL;
+	b->last_file = RF_ZNONE;
 	memset(&opts, 0, sizeof(opts));
 	opts.origin = origin;
 	rc = rf_zf_load_file(path, &opts, load_emit, &ctx, diag);
