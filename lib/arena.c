@@ -72,7 +72,8 @@ rf_arena_strndup(struct rf_arena *a, const char *s, size_t len)
 {
 	char *p = rf_arena_alloc(a, len + 1);
 
-	memcpy(p, s, len);
+	if (len > 0)
+		memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
 }

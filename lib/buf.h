@@ -40,7 +40,8 @@ void rf_buf_vprintf(struct rf_buf *b, const char *fmt, va_list ap)
 static inline const char *
 rf_buf_head(const struct rf_buf *b)
 {
-	return b->data + b->off;
+	/* NULL + 0 is undefined behaviour: an empty buffer gives "" */
+	return b->data != NULL ? b->data + b->off : "";
 }
 static inline size_t
 rf_buf_pending(const struct rf_buf *b)

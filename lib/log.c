@@ -34,6 +34,9 @@ rf_log_enabled(int level)
 	return level <= log_level;
 }
 
+static void vlog(int level, int errnum, const char *fmt, va_list ap)
+    RF_PRINTF(3, 0);
+
 static void
 vlog(int level, int errnum, const char *fmt, va_list ap)
 {

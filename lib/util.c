@@ -72,7 +72,8 @@ rf_xstrndup(const char *s, size_t len)
 {
 	char *p = rf_xmalloc(len + 1);
 
-	memcpy(p, s, len);
+	if (len > 0)
+		memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
 }
