@@ -179,15 +179,15 @@ fail:
 }
 
 static void
-resume_accepting(struct rf_loop *loop, void *arg)
+resume_accepting(void *arg)
 {
 	struct rf_listener *l = arg;
 
 	if (!l->paused)
 		return;
 	l->paused = false;
-	rf_timer_stop(loop, &l->resume);
-	rf_loop_set_events(loop, l->fd, RF_EV_READ);
+	rf_timer_stop(rf_loop_sched(l->loop), &l->resume);
+	rf_loop_set_events(l->loop, l->fd, RF_EV_READ);
 }
 
 static void
@@ -218,7 +218,7 @@ conn_closed(struct rf_conn *c, void *arg)
 	rf_grow(&l->dead, &l->dead_cap, l->ndead + 1, sizeof(*l->dead));
 	l->dead[l->ndead++] = c;
 	rf_debug("connection closed (%zu open)", l->nconns);
-	resume_accepting(l->loop, l);
+	resume_accepting(l);
 }
 
 static void
@@ -242,8 +242,8 @@ accept_ready(struct rf_loop *loop, int fd, int events, void *arg)
 				    "for a second");
 				l->paused = true;
 				rf_loop_set_events(loop, fd, 0);
-				rf_timer_start(loop, &l->resume, 1000,
-				    resume_accepting, l);
+				rf_timer_start(rf_loop_sched(loop), &l->resume,
+				    1000, resume_accepting, l);
 				return;
 			}
 			rf_log_errno(RF_LOG_WARNING, "accept");
@@ -277,7 +277,7 @@ rf_listener_close(struct rf_listener *l)
 		close(l->fd);
 		l->fd = -1;
 	}
-	rf_timer_stop(l->loop, &l->resume);
+	rf_timer_stop(rf_loop_sched(l->loop), &l->resume);
 	free_dead(l->loop, l);
 	for (i = 0; i < l->nconns; i++)
 		rf_conn_free(l->conns[i]);

@@ -1,6 +1,6 @@
 /*
- * poll(2) event loop with a timer heap, idle hooks and a signal
- * self-pipe, in the spirit of Redis' ae.c.
+ * poll(2) event loop running the scheduler of lib/sched.h, idle hooks
+ * and a signal self-pipe, in the spirit of Redis' ae.c.
  *
  * The pollfd array is rebuilt only when the set of watches changed, so a
  * busy connection costs one poll, one read and one write per request.
@@ -36,12 +36,10 @@ struct rf_loop {
 	struct pollfd *pfds;
 	size_t npfds, pfds_cap;
 	bool dirty;
-	struct rf_timer **heap;
-	size_t nheap, heap_cap;
+	struct rf_sched sched;
 	struct idle idle[8];
 	size_t nidle;
 	bool stop;
-	uint64_t now;
 	int sig_pipe[2];
 	rf_signal_fn sig_cb;
 	void *sig_arg;
@@ -55,7 +53,7 @@ rf_loop_new(void)
 	struct rf_loop *loop = rf_xcalloc(1, sizeof(*loop));
 
 	loop->sig_pipe[0] = loop->sig_pipe[1] = -1;
-	loop->now = rf_now_ms();
+	rf_sched_init(&loop->sched);
 	return loop;
 }
 
@@ -71,7 +69,7 @@ rf_loop_free(struct rf_loop *loop)
 	}
 	free(loop->watches);
 	free(loop->pfds);
-	free(loop->heap);
+	rf_sched_fini(&loop->sched);
 	free(loop);
 }
 
@@ -116,100 +114,10 @@ rf_loop_unwatch(struct rf_loop *loop, int fd)
 	loop->dirty = true;
 }
 
-/* ---- timers (binary min-heap on `when`) ---------------------------------- */
-
-void
-rf_timer_init(struct rf_timer *t)
+struct rf_sched *
+rf_loop_sched(struct rf_loop *loop)
 {
-	memset(t, 0, sizeof(*t));
-	t->slot = (size_t)-1;
-}
-
-static void
-heap_set(struct rf_loop *loop, size_t i, struct rf_timer *t)
-{
-	loop->heap[i] = t;
-	t->slot = i;
-}
-
-static void
-heap_up(struct rf_loop *loop, size_t i)
-{
-	struct rf_timer *t = loop->heap[i];
-
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-
-		if (loop->heap[parent]->when <= t->when)
-			break;
-		heap_set(loop, i, loop->heap[parent]);
-		i = parent;
-	}
-	heap_set(loop, i, t);
-}
-
-static void
-heap_down(struct rf_loop *loop, size_t i)
-{
-	struct rf_timer *t = loop->heap[i];
-
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= loop->nheap)
-			break;
-		if (c + 1 < loop->nheap &&
-		    loop->heap[c + 1]->when < loop->heap[c]->when)
-			c++;
-		if (t->when <= loop->heap[c]->when)
-			break;
-		heap_set(loop, i, loop->heap[c]);
-		i = c;
-	}
-	heap_set(loop, i, t);
-}
-
-void
-rf_timer_stop(struct rf_loop *loop, struct rf_timer *t)
-{
-	size_t i = t->slot;
-	struct rf_timer *last;
-
-	if (i == (size_t)-1)
-		return;
-	t->slot = (size_t)-1;
-	last = loop->heap[--loop->nheap];
-	if (i == loop->nheap)
-		return;
-	heap_set(loop, i, last);
-	heap_down(loop, i);
-	heap_up(loop, last->slot);
-}
-
-void
-rf_timer_start(struct rf_loop *loop, struct rf_timer *t, uint64_t ms,
-    rf_loop_fn cb, void *arg)
-{
-	rf_timer_stop(loop, t);
-	t->when = rf_now_ms() + ms;
-	t->cb = cb;
-	t->arg = arg;
-	rf_grow(&loop->heap, &loop->heap_cap, loop->nheap + 1,
-	    sizeof(*loop->heap));
-	loop->heap[loop->nheap] = t;
-	t->slot = loop->nheap++;
-	heap_up(loop, t->slot);
-}
-
-static void
-run_timers(struct rf_loop *loop)
-{
-	while (loop->nheap > 0 && loop->heap[0]->when <= loop->now) {
-		struct rf_timer *t = loop->heap[0];
-
-		rf_timer_stop(loop, t);
-		t->cb(loop, t->arg);
-	}
+	return &loop->sched;
 }
 
 void
@@ -304,23 +212,22 @@ rf_loop_run(struct rf_loop *loop)
 {
 	loop->stop = false;
 	while (!loop->stop) {
-		int timeout = -1, n;
+		int timeout, n;
+		int64_t t;
 		size_t i, count;
 
+		/* deferred completions and due timers, then the hooks that
+		 * write what they produced */
+		rf_sched_run(&loop->sched);
 		for (i = 0; i < loop->nidle; i++)
 			loop->idle[i].cb(loop, loop->idle[i].arg);
 		if (loop->stop)
 			break;
 		if (loop->dirty)
 			rebuild(loop);
-		if (loop->nheap > 0) {
-			uint64_t now = rf_now_ms(), when = loop->heap[0]->when;
-
-			timeout = when <= now ? 0 :
-			    (int)RF_MIN(when - now, 60000u);
-		}
+		t = rf_sched_timeout(&loop->sched);
+		timeout = t < 0 ? -1 : (int)RF_MIN(t, 60000);
 		n = poll(loop->pfds, (nfds_t)loop->npfds, timeout);
-		loop->now = rf_now_ms();
 		if (n < 0) {
 			if (errno != EINTR)
 				rf_log_errno(RF_LOG_ERR, "poll");
@@ -352,7 +259,6 @@ rf_loop_run(struct rf_loop *loop)
 			if (loop->stop)
 				break;
 		}
-		run_timers(loop);
 	}
 }
 
@@ -360,10 +266,4 @@ void
 rf_loop_stop(struct rf_loop *loop)
 {
 	loop->stop = true;
-}
-
-uint64_t
-rf_loop_now(const struct rf_loop *loop)
-{
-	return loop->now;
 }

@@ -2,8 +2,9 @@
  * rf_loop: the one single-threaded event loop (poll(2)).
  *
  * File descriptors are watched for reading and/or writing with one
- * callback each; timers live in a binary heap; idle hooks run before every
- * sleep (flushing output, freeing closed connections).  Signals are
+ * callback each; timers and deferred calls live in lib/sched.h, which the
+ * loop runs; idle hooks run before every sleep (flushing output, freeing
+ * closed connections).  Signals are
  * turned into loop events by a self-pipe.
  *
  * The story of one pdns question in the loop: stdin (or a socket) becomes
@@ -21,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/sched.h"
+
 #define RF_EV_READ  0x1
 #define RF_EV_WRITE 0x2
 
@@ -29,13 +32,6 @@ struct rf_loop;
 typedef void (*rf_io_fn)(struct rf_loop *loop, int fd, int events,
     void *arg);
 typedef void (*rf_loop_fn)(struct rf_loop *loop, void *arg);
-
-struct rf_timer {
-	uint64_t when;   /* monotonic ms */
-	rf_loop_fn cb;
-	void *arg;
-	size_t slot;     /* position in the heap, or SIZE_MAX if stopped */
-};
 
 struct rf_loop *rf_loop_new(void);
 void rf_loop_free(struct rf_loop *loop);
@@ -51,16 +47,8 @@ void rf_loop_watch(struct rf_loop *loop, int fd, int events, rf_io_fn cb,
 void rf_loop_set_events(struct rf_loop *loop, int fd, int events);
 void rf_loop_unwatch(struct rf_loop *loop, int fd);
 
-void rf_timer_init(struct rf_timer *t);
-/** (Re)start t to fire once after ms milliseconds. */
-void rf_timer_start(struct rf_loop *loop, struct rf_timer *t, uint64_t ms,
-    rf_loop_fn cb, void *arg);
-void rf_timer_stop(struct rf_loop *loop, struct rf_timer *t);
-static inline bool
-rf_timer_active(const struct rf_timer *t)
-{
-	return t->slot != (size_t)-1;
-}
+/** The scheduler (timers, deferred calls, clock) the loop runs. */
+struct rf_sched *rf_loop_sched(struct rf_loop *loop);
 
 /** Register a hook run before each sleep (at most 8). */
 void rf_loop_on_idle(struct rf_loop *loop, rf_loop_fn cb, void *arg);
@@ -77,7 +65,5 @@ int rf_loop_signals(struct rf_loop *loop, rf_signal_fn cb, void *arg);
 void rf_loop_run(struct rf_loop *loop);
 void rf_loop_stop(struct rf_loop *loop);
 
-/** Loop time: monotonic ms, refreshed after every poll. */
-uint64_t rf_loop_now(const struct rf_loop *loop);
 
 #endif
