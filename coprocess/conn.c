@@ -16,7 +16,7 @@
 
 #include "lib/log.h"
 
-static void conn_io(struct rf_loop *loop, int fd, int events, void *arg);
+static void conn_io(int fd, int events, void *arg);
 
 static void
 set_nonblock(int fd)
@@ -172,11 +172,10 @@ conn_read(struct rf_conn *c)
 }
 
 static void
-conn_io(struct rf_loop *loop, int fd, int events, void *arg)
+conn_io(int fd, int events, void *arg)
 {
 	struct rf_conn *c = arg;
 
-	(void)loop;
 	if ((events & RF_EV_WRITE) && fd == c->wfd)
 		rf_conn_flush(c);
 	if (!c->dead && (events & RF_EV_READ) && fd == c->rfd)

@@ -23,8 +23,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
-static void accept_ready(struct rf_loop *loop, int fd, int events,
-    void *arg);
+static void accept_ready(int fd, int events, void *arg);
 static void free_dead(struct rf_loop *loop, void *arg);
 
 static int
@@ -222,9 +221,10 @@ conn_closed(struct rf_conn *c, void *arg)
 }
 
 static void
-accept_ready(struct rf_loop *loop, int fd, int events, void *arg)
+accept_ready(int fd, int events, void *arg)
 {
 	struct rf_listener *l = arg;
+	struct rf_loop *loop = l->loop;
 	int n;
 
 	(void)events;

@@ -94,6 +94,23 @@ rf_loop_watch(struct rf_loop *loop, int fd, int events, rf_io_fn cb,
 	loop->dirty = true;
 }
 
+static void
+io_watch(void *ctx, int fd, int events, rf_io_fn cb, void *arg)
+{
+	if (events == 0)
+		rf_loop_unwatch(ctx, fd);
+	else
+		rf_loop_watch(ctx, fd, events, cb, arg);
+}
+
+struct rf_io
+rf_loop_io(struct rf_loop *loop)
+{
+	struct rf_io io = { loop, io_watch };
+
+	return io;
+}
+
 void
 rf_loop_set_events(struct rf_loop *loop, int fd, int events)
 {
@@ -144,13 +161,13 @@ on_signal(int signo)
 }
 
 static void
-sig_readable(struct rf_loop *loop, int fd, int events, void *arg)
+sig_readable(int fd, int events, void *arg)
 {
+	struct rf_loop *loop = arg;
 	unsigned char b[64];
 	ssize_t n, i;
 
 	(void)events;
-	(void)arg;
 	while ((n = read(fd, b, sizeof(b))) > 0)
 		for (i = 0; i < n; i++)
 			loop->sig_cb(loop, b[i], loop->sig_arg);
@@ -178,7 +195,7 @@ rf_loop_signals(struct rf_loop *loop, rf_signal_fn cb, void *arg)
 	sa.sa_flags = SA_RESTART;
 	for (i = 0; i < RF_ARRAY_LEN(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
-	rf_loop_watch(loop, loop->sig_pipe[0], RF_EV_READ, sig_readable, NULL);
+	rf_loop_watch(loop, loop->sig_pipe[0], RF_EV_READ, sig_readable, loop);
 	return 0;
 }
 
@@ -255,7 +272,7 @@ rf_loop_run(struct rf_loop *loop)
 			ev &= w->events;
 			if (!w->used || ev == 0)
 				continue;
-			w->cb(loop, p->fd, ev, w->arg);
+			w->cb(p->fd, ev, w->arg);
 			if (loop->stop)
 				break;
 		}

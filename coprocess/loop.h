@@ -24,13 +24,8 @@
 
 #include "lib/sched.h"
 
-#define RF_EV_READ  0x1
-#define RF_EV_WRITE 0x2
-
 struct rf_loop;
 
-typedef void (*rf_io_fn)(struct rf_loop *loop, int fd, int events,
-    void *arg);
 typedef void (*rf_loop_fn)(struct rf_loop *loop, void *arg);
 
 struct rf_loop *rf_loop_new(void);
@@ -43,6 +38,8 @@ void rf_loop_free(struct rf_loop *loop);
  */
 void rf_loop_watch(struct rf_loop *loop, int fd, int events, rf_io_fn cb,
     void *arg);
+/** An rf_io (lib/sched.h) that watches through this loop. */
+struct rf_io rf_loop_io(struct rf_loop *loop);
 /** Change only the events of a watched fd. */
 void rf_loop_set_events(struct rf_loop *loop, int fd, int events);
 void rf_loop_unwatch(struct rf_loop *loop, int fd);

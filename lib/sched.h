@@ -19,6 +19,20 @@
 
 typedef void (*rf_sched_fn)(void *arg);
 
+/* Readiness events, and the callback of a watched file descriptor. */
+#define RF_EV_READ  0x1
+#define RF_EV_WRITE 0x2
+typedef void (*rf_io_fn)(int fd, int events, void *arg);
+
+/**
+ * How lib/ asks the event loop to watch a file descriptor (c-ares'
+ * sockets are the only ones lib/ has).  events 0 stops watching.
+ */
+struct rf_io {
+	void *ctx;
+	void (*watch)(void *ctx, int fd, int events, rf_io_fn cb, void *arg);
+};
+
 struct rf_timer {
 	uint64_t when;   /* clock ms */
 	rf_sched_fn cb;
