@@ -28,7 +28,6 @@ static const struct rf_rrtype types[] = {
 	{ 16, "TXT", "Q" },
 	{ 17, "RP", "nn" },
 	{ 18, "AFSDB", "un" },
-	{ 24, "SIG", "suuUssun+" },
 	{ 25, "KEY", "uuu+" },
 	{ 28, "AAAA", "6" },
 	{ 29, "LOC", "+" },
