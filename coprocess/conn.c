@@ -31,7 +31,8 @@ static void
 update_watch(struct rf_conn *c)
 {
 	bool want_write = rf_buf_pending(&c->out) > 0;
-	bool want_read = !c->eof && rf_buf_pending(&c->out) < RF_CONN_OUT_CAP;
+	bool want_read = !c->eof && rf_buf_pending(&c->out) < RF_CONN_OUT_CAP &&
+	    !rf_session_holding(&c->session);
 
 	c->reading = want_read;
 	if (c->rfd == c->wfd) {
@@ -81,6 +82,7 @@ rf_conn_new(struct rf_loop *loop, struct rf_engine *eng, int rfd, int wfd,
 	rf_session_init(&c->session, eng, &c->out);
 	c->session.notify = session_notify;
 	c->session.notify_arg = c;
+	c->session.out_cap = RF_CONN_OUT_CAP;
 	set_nonblock(rfd);
 	set_nonblock(wfd);
 	rf_loop_watch(loop, rfd, RF_EV_READ, conn_io, c);
@@ -113,6 +115,7 @@ rf_conn_free(struct rf_conn *c)
 void
 rf_conn_flush(struct rf_conn *c)
 {
+again:
 	while (!c->dead && rf_buf_pending(&c->out) > 0) {
 		ssize_t n = write(c->wfd, rf_buf_head(&c->out),
 		    rf_buf_pending(&c->out));
@@ -134,7 +137,17 @@ rf_conn_flush(struct rf_conn *c)
 	}
 	if (c->dead)
 		return;
+	/* the peer took its answers: take the requests held back */
+	if (rf_session_holding(&c->session) &&
+	    rf_buf_pending(&c->out) < RF_CONN_OUT_CAP) {
+		size_t before = rf_buf_pending(&c->out);
+
+		rf_session_resume(&c->session);
+		if (rf_buf_pending(&c->out) > before)
+			goto again;
+	}
 	if (c->eof && rf_buf_pending(&c->out) == 0 &&
+	    !rf_session_holding(&c->session) &&
 	    rf_session_waiting(&c->session) == 0) {
 		conn_close(c);
 		return;

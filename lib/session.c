@@ -9,6 +9,7 @@
  */
 #include "lib/session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ rf_session_init(struct rf_session *s, struct rf_engine *eng,
 	s->out = out;
 	s->abi = RF_PIPE_ABI_MAX;
 	rf_buf_init(&s->in);
+	rf_buf_init(&s->held);
 }
 
 void
@@ -46,6 +48,7 @@ rf_session_fini(struct rf_session *s)
 	s->head = s->tail = NULL;
 	s->pending = 0;
 	rf_buf_fini(&s->in);
+	rf_buf_fini(&s->held);
 }
 
 static void
@@ -105,12 +108,26 @@ count_answer(struct rf_session *s, const struct rf_query *q)
 }
 
 static void
-render(struct rf_buf *out, const struct rf_query *q)
+render(struct rf_session *s, struct rf_buf *out, struct rf_query *q)
 {
-	if (q->proto == RF_PROTO_REMOTE)
+	if (q->proto == RF_PROTO_REMOTE) {
 		rf_remote_write_answer(out, q);
-	else
-		rf_pipe_write_answer(out, q->abi, q);
+		return;
+	}
+	/* PIPE ABI 1-2 has no scope field: a client-dependent answer would
+	 * be cached by pdns and given to everybody */
+	if (q->client_dependent && q->abi < 3 && q->rc == 0 &&
+	    !q->gen->cfg.pdns_caches_off) {
+		if (!s->warned_scope)
+			rf_err("pipe ABI %d cannot mark client-dependent answers "
+			    "(no scope field): failing them; use "
+			    "pipe-abi-version=3 or later, or say "
+			    "pdns-caches-off yes when pdns runs with "
+			    "cache-ttl=0 and query-cache-ttl=0", q->abi);
+		s->warned_scope = true;
+		q->rc = -EPERM;
+	}
+	rf_pipe_write_answer(out, q->abi, q);
 }
 
 /* Engine callback: the lookup is complete.  Outside rf_session_feed
@@ -120,10 +137,10 @@ lookup_done(struct rf_query *q)
 {
 	struct rf_session *s = q->owner;
 
-	count_answer(s, q);
 	if (s->head == q) {
 		/* fast path: render straight into the output */
-		render(s->out, q);
+		render(s, s->out, q);
+		count_answer(s, q);
 		s->head = q->next;
 		if (s->head == NULL)
 			s->tail = NULL;
@@ -131,7 +148,8 @@ lookup_done(struct rf_query *q)
 		rf_query_free(q);
 		flush(s);
 	} else {
-		render(&q->reply, q);
+		render(s, &q->reply, q);
+		count_answer(s, q);
 	}
 	if (!s->feeding && s->notify != NULL)
 		s->notify(s->notify_arg);
@@ -172,6 +190,7 @@ pipe_query(struct rf_session *s, const struct rf_pipe_req *req,
 	    req->real_remote.len);
 	q->abi = s->abi;
 	q->proto = RF_PROTO_PIPE;
+	q->deadline_ms = rf_engine_deadline(s->eng, 0);
 	push(s, q);
 	if (!(req->qclass.len == 2 && memcmp(req->qclass.p, "IN", 2) == 0)) {
 		/* only class IN data exists here */
@@ -309,9 +328,56 @@ remote_lookup(struct rf_session *s, const struct rf_remote_req *req,
 	q->real_remote = rf_query_strdup(q, req->real_remote,
 	    strlen(req->real_remote));
 	q->proto = RF_PROTO_REMOTE;
+	q->deadline_ms = rf_engine_deadline(s->eng, s->timeout_ms);
 	push(s, q);
 	q->done = lookup_done;
 	rf_engine_query(s->eng, q);
+}
+
+static void
+write_domain_info(struct rf_buf *out, const char *name, size_t len,
+    int32_t id, uint32_t serial)
+{
+	rf_buf_add(out, "{\"id\":", 6);
+	rf_buf_addi(out, id);
+	rf_buf_add(out, ",\"zone\":", 8);
+	rf_json_str(out, name, len);
+	/* canonical names have no trailing dot: add it inside the quotes */
+	out->len--;
+	rf_buf_add(out, ".\"", 2);
+	rf_buf_add(out, ",\"kind\":\"native\",\"serial\":", 26);
+	rf_buf_addu(out, serial);
+	rf_buf_addc(out, '}');
+}
+
+struct list_ctx {
+	struct rf_buf *out;
+	size_t n;
+	/* getDomainInfo: the zone looked for */
+	const char *want;
+	size_t want_len;
+	bool found;
+};
+
+static void
+emit_domain(void *arg, const char *name, size_t len, int32_t id,
+    uint32_t serial)
+{
+	struct list_ctx *c = arg;
+
+	if (c->want != NULL) {
+		if (c->found || len != c->want_len ||
+		    memcmp(name, c->want, len) != 0)
+			return;
+		c->found = true;
+		rf_buf_add(c->out, "{\"result\":", 10);
+		write_domain_info(c->out, name, len, id, serial);
+		rf_buf_add(c->out, "}\n", 2);
+		return;
+	}
+	if (c->n++ > 0)
+		rf_buf_addc(c->out, ',');
+	write_domain_info(c->out, name, len, id, serial);
 }
 
 /* The zone whose apex is exactly this name, or RF_ZNONE. */
@@ -328,24 +394,6 @@ zone_named(const struct rf_zdb *db, const char *name)
 	if (zi == RF_ZNONE || db->names[db->zones[zi].apex].text_len != len)
 		return RF_ZNONE;
 	return zi;
-}
-
-static void
-write_domain_info(struct rf_buf *out, const struct rf_zdb *db, uint32_t zi)
-{
-	const struct rf_zzone *z = &db->zones[zi];
-	const struct rf_zname *apex = &db->names[z->apex];
-
-	rf_buf_add(out, "{\"id\":", 6);
-	rf_buf_addi(out, z->id);
-	rf_buf_add(out, ",\"zone\":", 8);
-	rf_json_str(out, rf_zdb_name_text(db, apex), apex->text_len);
-	/* the zone text has no trailing dot: add it inside the quotes */
-	out->len--;
-	rf_buf_add(out, ".\"", 2);
-	rf_buf_add(out, ",\"kind\":\"native\",\"serial\":", 26);
-	rf_buf_addu(out, z->serial);
-	rf_buf_addc(out, '}');
 }
 
 static void
@@ -396,10 +444,8 @@ remote_list(struct rf_session *s, const struct rf_remote_req *req,
 static void
 remote_line(struct rf_session *s, const char *line, size_t len)
 {
-	const struct rf_zdb *db = s->eng->gen->zdb;
 	struct rf_remote_req req;
 	struct rf_buf *out;
-	uint32_t zi, i;
 
 	switch (rf_remote_parse(line, len, &req)) {
 	case RF_RM_BAD:
@@ -421,28 +467,29 @@ remote_line(struct rf_session *s, const char *line, size_t len)
 	case RF_RM_LIST:
 		remote_list(s, &req, line, len);
 		break;
-	case RF_RM_GET_ALL_DOMAINS:
+	case RF_RM_GET_ALL_DOMAINS: {
 		/* never waits on anything: pdns exits when it fails at start */
-		out = direct_reply(s);
-		rf_buf_add(out, "{\"result\":[", 11);
-		for (i = 0; i < db->nzones; i++) {
-			if (i > 0)
-				rf_buf_addc(out, ',');
-			write_domain_info(out, db, db->zone_ids[i]);
-		}
-		rf_buf_add(out, "]}\n", 3);
+		struct list_ctx c = { .out = direct_reply(s) };
+
+		rf_buf_add(c.out, "{\"result\":[", 11);
+		rf_engine_zones(s->eng, emit_domain, &c);
+		rf_buf_add(c.out, "]}\n", 3);
 		break;
-	case RF_RM_GET_DOMAIN_INFO:
-		zi = zone_named(db, req.zone);
-		out = direct_reply(s);
-		if (zi == RF_ZNONE) {
-			rf_remote_write_bool(out, 0);
-			break;
+	}
+	case RF_RM_GET_DOMAIN_INFO: {
+		char canon[RF_NAME_TEXT_MAX + 1];
+		struct list_ctx c = { .out = direct_reply(s) };
+
+		if (rf_name_canon(req.zone, strlen(req.zone), canon,
+		    &c.want_len) == 0) {
+			c.want = canon;
+			rf_engine_zones(s->eng, emit_domain, &c);
 		}
-		rf_buf_add(out, "{\"result\":", 10);
-		write_domain_info(out, db, zi);
-		rf_buf_add(out, "}\n", 2);
+		/* false: "not authoritative" (pdns refuses a NOTIFY etc.) */
+		if (!c.found)
+			rf_remote_write_bool(c.out, 0);
 		break;
+	}
 	case RF_RM_GET_ALL_DOMAIN_METADATA:
 		rf_buf_adds(direct_reply(s), "{\"result\":{}}\n");
 		break;
@@ -501,21 +548,39 @@ long_line(struct rf_session *s)
 		rf_buf_add(direct_reply(s), "FAIL\n", 5);
 }
 
-void
-rf_session_feed(struct rf_session *s, const char *data, size_t len)
+static bool
+over_cap(const struct rf_session *s)
 {
-	while (len > 0) {
-		const char *nl = memchr(data, '\n', len);
-		size_t take = nl ? (size_t)(nl - data) : len;
+	return s->out_cap > 0 && rf_buf_pending(s->out) >= s->out_cap;
+}
 
+/*
+ * Frame and handle lines.  Stops before a line when the output is over
+ * its cap, so that one read full of requests cannot pile up answers
+ * without bound.
+ * @return the bytes consumed (all of them unless stopped).
+ */
+static size_t
+feed_lines(struct rf_session *s, const char *data, size_t len)
+{
+	size_t used = 0;
+
+	while (used < len) {
+		const char *p = data + used;
+		size_t left = len - used;
+		const char *nl = memchr(p, '\n', left);
+		size_t take = nl ? (size_t)(nl - p) : left;
+
+		if (nl != NULL && !s->discarding && over_cap(s))
+			return used;
 		if (s->discarding) {
 			if (nl == NULL)
-				return;
+				return len;
 			s->discarding = false;
 			long_line(s);
 		} else if (nl != NULL && rf_buf_pending(&s->in) == 0) {
 			/* the whole line is in data: no copy */
-			rf_session_line(s, data, take);
+			rf_session_line(s, p, take);
 		} else if (rf_buf_pending(&s->in) + take >
 		    RF_SESSION_LINE_MAX) {
 			rf_buf_reset(&s->in);
@@ -523,18 +588,67 @@ rf_session_feed(struct rf_session *s, const char *data, size_t len)
 				long_line(s);
 			} else {
 				s->discarding = true;
-				return;
+				return len;
 			}
 		} else if (nl != NULL) {
-			rf_buf_add(&s->in, data, take);
+			rf_buf_add(&s->in, p, take);
 			rf_session_line(s, rf_buf_head(&s->in),
 			    rf_buf_pending(&s->in));
 			rf_buf_reset(&s->in);
 		} else {
-			rf_buf_add(&s->in, data, take);
-			return;
+			rf_buf_add(&s->in, p, take);
+			return len;
 		}
-		data += take + 1;
-		len -= take + 1;
+		used += take + 1;
 	}
+	return used;
+}
+
+/* The protocol of a connection is known from its first byte: '{' is
+ * remote JSON, anything else PIPE (pdns sends HELO first). */
+static void
+detect(struct rf_session *s, const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+		    data[i] == '\n')
+			continue;
+		s->proto = data[i] == '{' ? RF_PROTO_REMOTE : RF_PROTO_PIPE;
+		return;
+	}
+}
+
+void
+rf_session_feed(struct rf_session *s, const char *data, size_t len)
+{
+	size_t used;
+
+	if (s->proto == RF_PROTO_UNKNOWN)
+		detect(s, data, len);
+	if (rf_buf_pending(&s->held) > 0) {
+		rf_buf_add(&s->held, data, len);
+		return;
+	}
+	used = feed_lines(s, data, len);
+	if (used < len)
+		rf_buf_add(&s->held, data + used, len - used);
+}
+
+void
+rf_session_resume(struct rf_session *s)
+{
+	struct rf_buf tmp;
+	size_t used;
+
+	if (rf_buf_pending(&s->held) == 0 || over_cap(s))
+		return;
+	tmp = s->held;
+	rf_buf_init(&s->held);
+	used = feed_lines(s, rf_buf_head(&tmp), rf_buf_pending(&tmp));
+	if (used < rf_buf_pending(&tmp))
+		rf_buf_add(&s->held, rf_buf_head(&tmp) + used,
+		    rf_buf_pending(&tmp) - used);
+	rf_buf_fini(&tmp);
 }

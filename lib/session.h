@@ -11,6 +11,9 @@
  * The protocol is recognised from the first line: one starting with '{'
  * is remote-backend JSON, anything else PIPE.
  *
+ * With out_cap set, no further request is taken while that much output
+ * waits: the rest of the input is held until rf_session_resume.
+ *
  * Lines are capped at RF_SESSION_LINE_MAX bytes.  A longer line is
  * skipped up to its newline and answered as a failure (PIPE FAIL; for
  * JSON a reply without "result").
@@ -38,11 +41,14 @@ struct rf_session {
 	enum rf_proto proto;
 	int abi;                 /* PIPE ABI in use */
 	long timeout_ms;         /* remote: the timeout pdns announced */
-	struct rf_buf in;        /* unframed input */
+	struct rf_buf in;        /* the partial line */
+	struct rf_buf held;      /* input not taken while over out_cap */
+	size_t out_cap;          /* 0: no cap on pending output */
 	bool discarding;         /* inside an over-long line */
 	struct rf_query *head, *tail; /* requests not yet written, in order */
 	size_t pending;          /* length of that FIFO */
 	bool feeding;            /* inside rf_session_line */
+	bool warned_scope;       /* logged the ABI 1-2 scope problem */
 	/* Called when answers were appended to out outside rf_session_feed
 	 * (an asynchronous completion).  May be NULL. */
 	void (*notify)(void *arg);
@@ -60,6 +66,19 @@ void rf_session_fini(struct rf_session *s);
  * are ready go to s->out before this returns.
  */
 void rf_session_feed(struct rf_session *s, const char *data, size_t len);
+
+/**
+ * Take held input again once the output is below out_cap (the driver
+ * calls this after writing).
+ */
+void rf_session_resume(struct rf_session *s);
+
+/** True while input is held because the output is over its cap. */
+static inline bool
+rf_session_holding(const struct rf_session *s)
+{
+	return rf_buf_pending(&s->held) > 0;
+}
 
 /**
  * Handle exactly one request line (no newline).  rf_session_feed calls
