@@ -1,0 +1,129 @@
+/*
+ * Upstream answers.
+ */
+#include "lib/answer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/rrtype.h"
+#include "lib/util.h"
+
+struct rf_answer *
+rf_answer_new(void)
+{
+	struct rf_answer *a = rf_xcalloc(1, sizeof(*a));
+
+	a->refs = 1;
+	rf_buf_init(&a->strings);
+	rf_buf_addc(&a->strings, '\0');
+	return a;
+}
+
+struct rf_answer *
+rf_answer_failure(int status)
+{
+	struct rf_answer *a = rf_answer_new();
+
+	a->status = status;
+	return a;
+}
+
+struct rf_answer *
+rf_answer_ref(struct rf_answer *a)
+{
+	a->refs++;
+	return a;
+}
+
+void
+rf_answer_unref(struct rf_answer *a)
+{
+	if (a == NULL || --a->refs > 0)
+		return;
+	free(a->rrs);
+	rf_buf_fini(&a->strings);
+	free(a);
+}
+
+static uint32_t
+add_str(struct rf_answer *a, const char *s, size_t len)
+{
+	uint32_t off = (uint32_t)a->strings.len;
+
+	rf_buf_add(&a->strings, s, len);
+	rf_buf_addc(&a->strings, '\0');
+	return off;
+}
+
+void
+rf_answer_add(struct rf_answer *a, uint8_t kind, const char *owner,
+    size_t owner_len, uint16_t type, uint32_t ttl, const char *content,
+    size_t content_len)
+{
+	struct rf_arr *r;
+
+	rf_grow(&a->rrs, &a->rrs_cap, a->nrrs + 1, sizeof(*a->rrs));
+	r = &a->rrs[a->nrrs++];
+	r->kind = kind;
+	r->type = type;
+	r->ttl = ttl;
+	r->owner = add_str(a, owner, owner_len);
+	r->owner_len = (uint32_t)owner_len;
+	r->content = add_str(a, content, content_len);
+	r->content_len = (uint32_t)content_len;
+}
+
+const struct rf_arr *
+rf_answer_soa(const struct rf_answer *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrrs; i++)
+		if (a->rrs[i].kind == RF_ARR_SOA)
+			return &a->rrs[i];
+	return NULL;
+}
+
+/* The MINIMUM field: the 7th of the SOA content. */
+static uint32_t
+soa_minimum(const char *s, size_t len)
+{
+	size_t i = len, end;
+	uint32_t v;
+
+	while (i > 0 && s[i - 1] == ' ')
+		i--;
+	end = i;
+	while (i > 0 && s[i - 1] != ' ')
+		i--;
+	if (rf_parse_u32(s + i, end - i, UINT32_MAX, &v) < 0)
+		return 0;
+	return v;
+}
+
+uint32_t
+rf_answer_ttl(const struct rf_answer *a)
+{
+	const struct rf_arr *soa;
+	uint32_t ttl = UINT32_MAX;
+	size_t i;
+	bool any = false;
+
+	if (a->status < 0)
+		return 0;
+	for (i = 0; i < a->nrrs; i++) {
+		if (a->rrs[i].kind == RF_ARR_SOA)
+			continue;
+		any = true;
+		ttl = RF_MIN(ttl, a->rrs[i].ttl);
+	}
+	if (any && a->rcode == 0)
+		return ttl;
+	/* NXDOMAIN or NODATA: RFC 2308 §5 */
+	soa = rf_answer_soa(a);
+	if (soa == NULL)
+		return 0;
+	return RF_MIN(soa->ttl, soa_minimum(rf_answer_str(a, soa->content),
+	    soa->content_len));
+}

@@ -1,0 +1,79 @@
+/*
+ * rf_answer: an upstream answer, parsed and kept the way the cache and the
+ * rules need it.  Reference counted; immutable once built.
+ *
+ * What is kept of the packet:
+ *   - answer-section records owned by the question name (never records of
+ *     other owners: a recursive upstream's CNAME chain is followed by pdns
+ *     itself, one name at a time),
+ *   - NS records in the authority section owned by the question name (a
+ *     referral at exactly this name: a delegation),
+ *   - the first SOA in the authority section, whatever its owner (it gives
+ *     the negative TTL, RFC 2308 §5, and tells which zone the name is in).
+ */
+#ifndef RF_ANSWER_H
+#define RF_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+
+enum {
+	RF_ARR_ANSWER = 1,   /* answer section, owned by the question name */
+	RF_ARR_REFERRAL = 2, /* authority NS owned by the question name */
+	RF_ARR_SOA = 3,      /* the authority SOA (owner may differ) */
+};
+
+struct rf_arr {
+	uint32_t ttl;
+	uint16_t type;
+	uint8_t kind;         /* RF_ARR_* */
+	uint32_t owner;       /* offset into strings: canonical owner */
+	uint32_t owner_len;
+	uint32_t content;     /* offset into strings: pdns content form */
+	uint32_t content_len;
+};
+
+struct rf_answer {
+	int refs;
+	int status;           /* 0, or a negative errno (no data usable) */
+	uint8_t rcode;        /* NOERROR or NXDOMAIN when status is 0 */
+	bool aa;
+	uint64_t fetched_ms;  /* sched clock when it arrived */
+	uint32_t latency_ms;  /* how long upstream took */
+	struct rf_arr *rrs;   /* owned */
+	size_t nrrs, rrs_cap;
+	struct rf_buf strings;
+};
+
+/** A new answer with one reference: status 0, NOERROR, no records. */
+struct rf_answer *rf_answer_new(void);
+/** A failed answer (status < 0). */
+struct rf_answer *rf_answer_failure(int status);
+struct rf_answer *rf_answer_ref(struct rf_answer *a);
+void rf_answer_unref(struct rf_answer *a);
+
+/** Add a record; owner is canonical, content in pdns content form. */
+void rf_answer_add(struct rf_answer *a, uint8_t kind, const char *owner,
+    size_t owner_len, uint16_t type, uint32_t ttl, const char *content,
+    size_t content_len);
+
+static inline const char *
+rf_answer_str(const struct rf_answer *a, uint32_t off)
+{
+	return a->strings.data + off;
+}
+
+/** The authority SOA, or NULL. */
+const struct rf_arr *rf_answer_soa(const struct rf_answer *a);
+
+/**
+ * Seconds this answer may be cached: the smallest TTL of its records, or
+ * for a negative answer min(SOA TTL, SOA MINIMUM) (RFC 2308 §5); 0 when
+ * it must not be cached (a failure, or a negative answer without SOA).
+ */
+uint32_t rf_answer_ttl(const struct rf_answer *a);
+
+#endif

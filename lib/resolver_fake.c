@@ -1,0 +1,360 @@
+/*
+ * A scripted upstream: an authoritative server in memory, fed with
+ * records and failures by replay directives and unit tests.  Answers go
+ * through the scheduler (after the configured delay on its clock), so a
+ * replay sees exactly what a slow or dead upstream would cause.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/name.h"
+#include "lib/resolver.h"
+#include "lib/rrtype.h"
+#include "lib/util.h"
+#include "lib/zonefile.h"
+
+struct frec {
+	char *owner;      /* canonical */
+	uint16_t type;
+	uint32_t ttl;
+	char *content;
+};
+
+struct ffail {
+	char *owner;
+	uint16_t type;    /* 0 = any */
+	int how;          /* 0 timeout, else negative errno, or 1 garbage */
+};
+
+struct fake {
+	struct frec *recs;
+	size_t nrecs, cap;
+	struct ffail *fails;
+	size_t nfails, fcap;
+	uint64_t delay_ms;
+	uint64_t timeout_ms;  /* when a silent server's query gives up */
+	struct freq *live;
+};
+
+struct freq {
+	struct rf_upstream *u;
+	struct fake *f;
+	struct rf_timer timer;
+	rf_resolve_cb cb;
+	void *arg;
+	struct rf_answer *ans;  /* NULL: never answers (timeout) */
+	struct freq *next;
+	uint64_t sent_ms;
+};
+
+static bool
+owner_is(const struct frec *r, const char *canon, size_t len)
+{
+	return strlen(r->owner) == len && memcmp(r->owner, canon, len) == 0;
+}
+
+/* The deepest SOA at or above the name. */
+static const struct frec *
+find_apex(const struct fake *f, const char *canon, size_t len)
+{
+	const struct frec *best = NULL;
+	size_t i;
+
+	for (i = 0; i < f->nrecs; i++) {
+		const struct frec *r = &f->recs[i];
+
+		if (r->type == RF_T_SOA && rf_name_is_sub(canon, len, r->owner,
+		    strlen(r->owner)) && (best == NULL ||
+		    strlen(r->owner) > strlen(best->owner)))
+			best = r;
+	}
+	return best;
+}
+
+static struct rf_answer *
+answer(const struct fake *f, const char *canon, size_t len, uint16_t type)
+{
+	const struct frec *apex = find_apex(f, canon, len);
+	struct rf_answer *a = rf_answer_new();
+	size_t i, alen = apex ? strlen(apex->owner) : 0;
+	bool exists = false, found = false;
+
+	/* A delegation between the apex and the name (or at it, unless the
+	 * question is the DS, which the parent answers): a referral, NOERROR
+	 * without AA.  The NS records are kept only when they are owned by
+	 * the question name itself. */
+	for (i = 0; apex != NULL && i < f->nrecs; i++) {
+		const struct frec *r = &f->recs[i];
+		size_t olen = strlen(r->owner), k;
+
+		if (r->type != RF_T_NS || olen <= alen ||
+		    !rf_name_is_sub(canon, len, r->owner, olen) ||
+		    (olen == len && type == RF_T_DS))
+			continue;
+		for (k = 0; olen == len && k < f->nrecs; k++)
+			if (f->recs[k].type == RF_T_NS &&
+			    strcmp(f->recs[k].owner, r->owner) == 0)
+				rf_answer_add(a, RF_ARR_REFERRAL, canon, len,
+				    RF_T_NS, f->recs[k].ttl,
+				    f->recs[k].content,
+				    strlen(f->recs[k].content));
+		return a;
+	}
+	a->aa = true;
+	for (i = 0; i < f->nrecs; i++) {
+		const struct frec *r = &f->recs[i];
+
+		if (rf_name_is_sub(r->owner, strlen(r->owner), canon, len))
+			exists = true;
+		if (!owner_is(r, canon, len) ||
+		    (r->type != type && type != RF_T_ANY))
+			continue;
+		found = true;
+		rf_answer_add(a, RF_ARR_ANSWER, canon, len, r->type, r->ttl,
+		    r->content, strlen(r->content));
+	}
+	if (!found && !exists)
+		a->rcode = 3; /* NXDOMAIN */
+	if (!found && apex != NULL)
+		rf_answer_add(a, RF_ARR_SOA, apex->owner, strlen(apex->owner),
+		    RF_T_SOA, apex->ttl, apex->content,
+		    strlen(apex->content));
+	return a;
+}
+
+static void
+unlink_req(struct fake *f, struct freq *q)
+{
+	struct freq **pp;
+
+	for (pp = &f->live; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == q) {
+			*pp = q->next;
+			return;
+		}
+}
+
+static void
+deliver(void *arg)
+{
+	struct freq *q = arg;
+	struct rf_answer *a = q->ans;
+
+	unlink_req(q->f, q);
+	a->fetched_ms = rf_sched_now(q->u->sched);
+	a->latency_ms = (uint32_t)(a->fetched_ms - q->sent_ms);
+	if (a->status == -ETIMEDOUT) {
+		/* counted when sent */
+	} else if (a->status == 0) {
+		q->u->stats.answers++;
+		q->u->stats.latency_ms += a->latency_ms;
+		if (a->latency_ms > q->u->stats.latency_max_ms)
+			q->u->stats.latency_max_ms = a->latency_ms;
+	} else {
+		q->u->stats.failures++;
+	}
+	q->cb(q->arg, a);
+	rf_upstream_unref(q->u);
+	free(q);
+}
+
+static void *
+fake_send(struct rf_upstream *u, const char *canon, size_t len,
+    uint16_t type, rf_resolve_cb cb, void *arg)
+{
+	struct fake *f = u->data;
+	struct freq *q = rf_xcalloc(1, sizeof(*q));
+	size_t i;
+
+	u->stats.queries++;
+	q->u = rf_upstream_ref(u);
+	q->f = f;
+	q->cb = cb;
+	q->arg = arg;
+	q->sent_ms = rf_sched_now(u->sched);
+	rf_timer_init(&q->timer);
+	for (i = 0; i < f->nfails; i++) {
+		const struct ffail *x = &f->fails[i];
+
+		if (strlen(x->owner) == len && memcmp(x->owner, canon, len) ==
+		    0 && (x->type == 0 || x->type == type))
+			break;
+	}
+	q->next = f->live;
+	f->live = q;
+	if (i < f->nfails && f->fails[i].how == 0) {
+		/* silence: c-ares gives up after its tries */
+		u->stats.timeouts++;
+		q->ans = rf_answer_failure(-ETIMEDOUT);
+		rf_timer_start(u->sched, &q->timer, f->timeout_ms, deliver,
+		    q);
+		return q;
+	}
+	if (i < f->nfails)
+		q->ans = rf_answer_failure(f->fails[i].how == 1 ? -EPROTO :
+		    f->fails[i].how);
+	else
+		q->ans = answer(f, canon, len, type);
+	if (f->delay_ms > 0)
+		rf_timer_start(u->sched, &q->timer, f->delay_ms, deliver, q);
+	else
+		rf_sched_defer(u->sched, deliver, q);
+	return q;
+}
+
+/* Cancelling a deferred delivery: the deferred call cannot be taken back,
+ * so the request is turned into one that delivers nowhere. */
+static void
+drop(void *arg, struct rf_answer *a)
+{
+	(void)arg;
+	rf_answer_unref(a);
+}
+
+static void
+fake_cancel(struct rf_upstream *u, void *req)
+{
+	struct freq *q = req;
+
+	if (rf_timer_active(&q->timer)) {
+		rf_timer_stop(u->sched, &q->timer);
+		unlink_req(q->f, q);
+		rf_answer_unref(q->ans);
+		rf_upstream_unref(q->u);
+		free(q);
+		return;
+	}
+	q->cb = drop;
+}
+
+static void
+fake_free(struct rf_upstream *u)
+{
+	struct fake *f = u->data;
+	size_t i;
+
+	for (i = 0; i < f->nrecs; i++) {
+		free(f->recs[i].owner);
+		free(f->recs[i].content);
+	}
+	for (i = 0; i < f->nfails; i++)
+		free(f->fails[i].owner);
+	/* requests still live hold a reference: none can be left here */
+	free(f->recs);
+	free(f->fails);
+	free(f);
+}
+
+static const struct rf_upstream_ops fake_ops = {
+	.kind = "fake",
+	.send = fake_send,
+	.cancel = fake_cancel,
+	.free = fake_free,
+};
+
+struct rf_upstream *
+rf_upstream_fake_new(const char *name, struct rf_sched *sched)
+{
+	struct rf_upstream *u = rf_xcalloc(1, sizeof(*u));
+
+	u->ops = &fake_ops;
+	u->refs = 1;
+	u->name = rf_xstrdup(name);
+	u->sched = sched;
+	u->data = rf_xcalloc(1, sizeof(struct fake));
+	((struct fake *)u->data)->timeout_ms = 5000;
+	return u;
+}
+
+struct add_ctx {
+	struct fake *f;
+	int n;
+};
+
+static int
+add_emit(void *arg, const struct rf_zf_rr *rr)
+{
+	struct add_ctx *c = arg;
+	struct frec *r;
+
+	rf_grow(&c->f->recs, &c->f->cap, c->f->nrecs + 1,
+	    sizeof(*c->f->recs));
+	r = &c->f->recs[c->f->nrecs++];
+	r->owner = rf_xstrndup(rr->owner, rr->owner_len);
+	r->type = rr->type;
+	r->ttl = rr->ttl;
+	r->content = rf_xstrndup(rr->content, rr->content_len);
+	c->n++;
+	return 0;
+}
+
+int
+rf_fake_add(struct rf_upstream *u, const char *line, char *err,
+    size_t errlen)
+{
+	struct add_ctx c = { u->data, 0 };
+	struct rf_zf_opts o = { .origin = "" };
+	struct rf_diag d;
+	int rc = 0;
+
+	rf_diag_init(&d);
+	rf_zf_load_mem("directive", line, strlen(line), &o, add_emit, &c,
+	    &d);
+	if (d.count > 0 || c.n != 1) {
+		snprintf(err, errlen, "%s", d.count > 0 ? d.msgs[0] :
+		    "one record expected");
+		rc = -1;
+	}
+	rf_diag_fini(&d);
+	return rc;
+}
+
+int
+rf_fake_fail(struct rf_upstream *u, const char *canon, uint16_t type,
+    const char *how)
+{
+	struct fake *f = u->data;
+	struct ffail *x;
+	int code;
+
+	if (strcasecmp(how, "timeout") == 0)
+		code = 0;
+	else if (strcasecmp(how, "servfail") == 0)
+		code = -EIO;
+	else if (strcasecmp(how, "refused") == 0)
+		code = -EACCES;
+	else if (strcasecmp(how, "garbage") == 0)
+		code = 1;
+	else
+		return -1;
+	rf_grow(&f->fails, &f->fcap, f->nfails + 1, sizeof(*f->fails));
+	x = &f->fails[f->nfails++];
+	x->owner = rf_xstrdup(canon);
+	x->type = type;
+	x->how = code;
+	return 0;
+}
+
+void
+rf_fake_delay(struct rf_upstream *u, uint64_t ms)
+{
+	((struct fake *)u->data)->delay_ms = ms;
+}
+
+void
+rf_fake_clear(struct rf_upstream *u)
+{
+	struct fake *f = u->data;
+	size_t i;
+
+	for (i = 0; i < f->nrecs; i++) {
+		free(f->recs[i].owner);
+		free(f->recs[i].content);
+	}
+	for (i = 0; i < f->nfails; i++)
+		free(f->fails[i].owner);
+	f->nrecs = f->nfails = 0;
+}
