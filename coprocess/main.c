@@ -255,13 +255,14 @@ stdio_closed(struct rf_conn *c, void *arg)
  * shares its zone memory with every process pdns starts.
  */
 static struct rf_gen *
-build_fresh(const struct rf_options *opts, struct rf_diag *diag)
+build_fresh(struct rf_engine *e, const struct rf_options *opts,
+    struct rf_diag *diag)
 {
 	struct rf_options o = *opts;
 	struct rf_gen *g;
 
 	o.parse_zones = 1;
-	g = rf_gen_build(&o, diag);
+	g = rf_gen_build(e, &o, diag);
 	if (g == NULL || g->cfg.zone_image == NULL)
 		return g;
 	if (rf_zimage_write(g->zdb, g->cfg.zone_image, diag) < 0) {
@@ -270,7 +271,7 @@ build_fresh(const struct rf_options *opts, struct rf_diag *diag)
 	}
 	rf_gen_unref(g);
 	o.parse_zones = 0;
-	return rf_gen_build(&o, diag);
+	return rf_gen_build(e, &o, diag);
 }
 
 static void
@@ -280,7 +281,7 @@ reload(struct server *srv)
 	struct rf_gen *g;
 
 	rf_diag_init(&diag);
-	g = build_fresh(&srv->eng->opts, &diag);
+	g = build_fresh(srv->eng, &srv->eng->opts, &diag);
 	if (g == NULL) {
 		size_t i;
 
@@ -311,29 +312,25 @@ on_signal(struct rf_loop *loop, int signo, void *arg)
 }
 
 static int
-serve_socket(struct rf_engine *eng)
+serve_socket(struct rf_loop *loop, struct rf_engine *eng)
 {
 	struct server srv;
-	int rc = 0;
 
 	memset(&srv, 0, sizeof(srv));
 	srv.eng = eng;
-	srv.loop = rf_loop_new();
+	srv.loop = loop;
 	if (rf_loop_signals(srv.loop, on_signal, &srv) < 0 ||
 	    rf_listener_open(&srv.listener, srv.loop, eng,
-	    &eng->gen->cfg.listen) < 0) {
-		rf_loop_free(srv.loop);
+	    &eng->gen->cfg.listen) < 0)
 		return 1;
-	}
 	notify_ready();
 	rf_loop_run(srv.loop);
 	rf_listener_close(&srv.listener);
-	rf_loop_free(srv.loop);
-	return rc;
+	return 0;
 }
 
 static int
-serve(struct rf_engine *eng)
+serve(struct rf_loop *loop, struct rf_engine *eng)
 {
 	struct server srv;
 	int in_fl = fcntl(STDIN_FILENO, F_GETFL);
@@ -341,10 +338,9 @@ serve(struct rf_engine *eng)
 
 	memset(&srv, 0, sizeof(srv));
 	srv.eng = eng;
-	srv.loop = rf_loop_new();
+	srv.loop = loop;
 	if (rf_loop_signals(srv.loop, on_signal, &srv) < 0) {
 		rf_log_errno(RF_LOG_ERR, "signal pipe");
-		rf_loop_free(srv.loop);
 		return 1;
 	}
 	srv.stdio = rf_conn_new(srv.loop, eng, STDIN_FILENO, STDOUT_FILENO,
@@ -356,7 +352,6 @@ serve(struct rf_engine *eng)
 		rf_conn_flush(srv.stdio);
 	}
 	rf_conn_free(srv.stdio);
-	rf_loop_free(srv.loop);
 	/* leave a terminal as we found it */
 	if (in_fl >= 0)
 		fcntl(STDIN_FILENO, F_SETFL, in_fl);
@@ -372,6 +367,9 @@ main(int argc, char **argv)
 	struct rf_engine eng;
 	struct rf_diag diag;
 	struct rf_gen *g;
+	struct rf_loop *loop = NULL;
+	struct rf_sched replay_sched;
+	struct rf_io io;
 	int rc;
 
 	/* pdns ignores SIGPIPE before forking us; be sure anyway, so that a
@@ -382,8 +380,21 @@ main(int argc, char **argv)
 		return rc;
 	rf_log_set_level(RF_LOG_NOTICE + a.verbose);
 
+	if (a.mode == MODE_REPLAY) {
+		/* a clock that moves only when the transcript says so, and
+		 * scripted upstreams: replays are reproducible */
+		rf_sched_init(&replay_sched);
+		rf_sched_manual_clock(&replay_sched, 1000000);
+		rf_engine_init(&eng, &replay_sched, NULL);
+		eng.fake_upstreams = true;
+	} else {
+		loop = rf_loop_new();
+		io = rf_loop_io(loop);
+		rf_engine_init(&eng, rf_loop_sched(loop), &io);
+	}
+	eng.opts = a.opts;
 	rf_diag_init(&diag);
-	g = rf_gen_build(&a.opts, &diag);
+	g = rf_gen_build(&eng, &a.opts, &diag);
 	if (g == NULL) {
 		print_diag(&diag);
 		if (a.mode == MODE_CHECK)
@@ -391,12 +402,10 @@ main(int argc, char **argv)
 			    diag.count + diag.dropped,
 			    diag.count + diag.dropped == 1 ? "" : "s");
 		rf_diag_fini(&diag);
-		free(a.zones);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	rf_diag_fini(&diag);
-	rf_engine_init(&eng);
-	eng.opts = a.opts;
 	rf_engine_set_gen(&eng, g);
 
 	switch (a.mode) {
@@ -444,15 +453,20 @@ main(int argc, char **argv)
 			rf_notice("serving %u zones, %u records",
 			    (unsigned)g->zdb->nzones,
 			    (unsigned)g->zdb->nrecs);
-			rc = serve_socket(&eng);
+			rc = serve_socket(loop, &eng);
 			break;
 		}
 		rf_info("serving %u zones, %u records on stdin/stdout",
 		    (unsigned)g->zdb->nzones, (unsigned)g->zdb->nrecs);
-		rc = serve(&eng);
+		rc = serve(loop, &eng);
 		break;
 	}
+out:
 	rf_engine_fini(&eng);
+	if (loop != NULL)
+		rf_loop_free(loop);
+	else
+		rf_sched_fini(&replay_sched);
 	free(a.zones);
 	return rc;
 }

@@ -4,11 +4,13 @@
  */
 #include "lib/config.h"
 
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/buf.h"
 #include "lib/name.h"
+#include "lib/zonefile.h"
 #include "lib/util.h"
 
 /* Join dir of base with rel unless rel is absolute. */
@@ -190,6 +192,258 @@ listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
 	return errors ? -1 : 0;
 }
 
+static int
+upstream_block(struct rf_config *cfg, const struct rf_conf_node *n,
+    struct rf_diag *diag)
+{
+	struct rf_upstream_conf *u;
+	int errors = 0;
+	size_t i, k;
+
+	if (rf_conf_nargs(n, 1, 1, diag) < 0)
+		return -1;
+	for (i = 0; i < cfg->nupstreams; i++) {
+		if (strcmp(cfg->upstreams[i].name, n->args[0]) == 0) {
+			rf_diag_add(diag, n->file, n->line,
+			    "upstream '%s' is already defined at %s:%u",
+			    n->args[0], cfg->upstreams[i].file,
+			    cfg->upstreams[i].line);
+			return -1;
+		}
+	}
+	cfg->upstreams = rf_xreallocarray(cfg->upstreams, cfg->nupstreams + 1,
+	    sizeof(*cfg->upstreams));
+	u = &cfg->upstreams[cfg->nupstreams++];
+	memset(u, 0, sizeof(*u));
+	u->name = rf_xstrdup(n->args[0]);
+	u->timeout_ms = 500;
+	u->tries = 2;
+	u->recursion = true;
+	u->file = n->file;
+	u->line = n->line;
+	for (i = 0; i < n->nchildren; i++) {
+		const struct rf_conf_node *c = &n->children[i];
+		long v;
+
+		if (strcmp(c->key, "server") == 0) {
+			if (rf_conf_nargs(c, 1, -1, diag) < 0) {
+				errors++;
+				continue;
+			}
+			for (k = 0; k < c->nargs; k++) {
+				u->servers = rf_xreallocarray(u->servers,
+				    u->nservers + 1, sizeof(*u->servers));
+				u->servers[u->nservers++] =
+				    rf_xstrdup(c->args[k]);
+			}
+		} else if (strcmp(c->key, "timeout") == 0) {
+			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			    rf_conf_duration_ms(c, 0, 1, &u->timeout_ms,
+			    diag) < 0 || u->timeout_ms == 0) {
+				errors++;
+				continue;
+			}
+		} else if (strcmp(c->key, "tries") == 0) {
+			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			    rf_conf_int(c, 0, 1, 10, &v, diag) < 0) {
+				errors++;
+				continue;
+			}
+			u->tries = (int)v;
+		} else if (strcmp(c->key, "recursion") == 0) {
+			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			    rf_conf_bool(c, 0, &u->recursion, diag) < 0)
+				errors++;
+		} else {
+			rf_conf_unknown(c, "in an upstream block (known: "
+			    "server, timeout, tries, recursion)", diag);
+			errors++;
+		}
+	}
+	return errors ? -1 : 0;
+}
+
+static int
+add_nets(const struct rf_conf_node *c, struct rf_net **nets, size_t *n,
+    struct rf_diag *diag)
+{
+	size_t k;
+	int errors = 0;
+
+	if (rf_conf_nargs(c, 1, -1, diag) < 0)
+		return -1;
+	for (k = 0; k < c->nargs; k++) {
+		struct rf_net net;
+
+		if (rf_net_parse(c->args[k], strlen(c->args[k]), &net) < 0) {
+			rf_diag_add(diag, c->file, c->line,
+			    "'%s' is not an address or network", c->args[k]);
+			errors++;
+			continue;
+		}
+		*nets = rf_xreallocarray(*nets, *n + 1, sizeof(**nets));
+		(*nets)[(*n)++] = net;
+	}
+	return errors ? -1 : 0;
+}
+
+/* Keys of a rule block that the config reads; the rest belong to the
+ * rule's source. */
+int
+rf_config_rule_key(const char *key)
+{
+	return strcmp(key, "name") == 0 || strcmp(key, "name-regex") == 0 ||
+	    strcmp(key, "client") == 0;
+}
+
+static int
+rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
+    struct rf_diag *diag)
+{
+	struct rf_rule_conf *r;
+	int errors = 0;
+	size_t i, k;
+
+	if (rf_conf_nargs(n, 0, 1, diag) < 0)
+		return -1;
+	if (!n->block) {
+		rf_diag_add(diag, n->file, n->line, "'rule' needs a block");
+		return -1;
+	}
+	cfg->rules = rf_xreallocarray(cfg->rules, cfg->nrules + 1,
+	    sizeof(*cfg->rules));
+	r = &cfg->rules[cfg->nrules++];
+	memset(r, 0, sizeof(*r));
+	r->node = n;
+	r->label = rf_xstrdup(n->nargs ? n->args[0] : "");
+	for (i = 0; i < n->nchildren; i++) {
+		const struct rf_conf_node *c = &n->children[i];
+
+		if (strcmp(c->key, "name") == 0) {
+			if (rf_conf_nargs(c, 1, -1, diag) < 0) {
+				errors++;
+				continue;
+			}
+			for (k = 0; k < c->nargs; k++) {
+				char canon[RF_NAME_TEXT_MAX + 1];
+				size_t len;
+
+				if (rf_name_canon(c->args[k],
+				    strlen(c->args[k]), canon, &len) < 0) {
+					rf_diag_add(diag, c->file, c->line,
+					    "'%s' is not a valid name",
+					    c->args[k]);
+					errors++;
+					continue;
+				}
+				r->suffixes = rf_xreallocarray(r->suffixes,
+				    r->nsuffixes + 1, sizeof(*r->suffixes));
+				r->suffixes[r->nsuffixes++] =
+				    rf_xstrndup(canon, len);
+			}
+		} else if (strcmp(c->key, "name-regex") == 0) {
+			regex_t *re;
+			int rc;
+
+			if (rf_conf_nargs(c, 1, 1, diag) < 0) {
+				errors++;
+				continue;
+			}
+			r->regexes = rf_xreallocarray(r->regexes,
+			    r->nregexes + 1, sizeof(regex_t));
+			r->regex_src = rf_xreallocarray(r->regex_src,
+			    r->nregexes + 1, sizeof(*r->regex_src));
+			re = (regex_t *)r->regexes + r->nregexes;
+			rc = regcomp(re, c->args[0],
+			    REG_EXTENDED | REG_ICASE | REG_NOSUB);
+			if (rc != 0) {
+				char msg[128];
+
+				regerror(rc, re, msg, sizeof(msg));
+				rf_diag_add(diag, c->file, c->line,
+				    "bad regular expression '%s': %s",
+				    c->args[0], msg);
+				errors++;
+				continue;
+			}
+			r->regex_src[r->nregexes++] = rf_xstrdup(c->args[0]);
+		} else if (strcmp(c->key, "client") == 0) {
+			if (add_nets(c, &r->clients, &r->nclients, diag) < 0)
+				errors++;
+		} else if (strcmp(c->key, "zones") == 0 ||
+		    strcmp(c->key, "forward") == 0) {
+			if (r->source != NULL) {
+				rf_diag_add(diag, c->file, c->line,
+				    "a rule has one source; this one already "
+				    "has '%s'", r->source);
+				errors++;
+				continue;
+			}
+			r->source = rf_xstrdup(c->key);
+			r->source_node = c;
+		}
+		/* other keys: checked by the source */
+	}
+	if (r->source == NULL && errors == 0) {
+		rf_diag_add(diag, n->file, n->line,
+		    "rule without a source (zones or forward)");
+		errors++;
+	}
+	return errors ? -1 : 0;
+}
+
+static int
+cache_block(struct rf_config *cfg, const struct rf_conf_node *n,
+    struct rf_diag *diag)
+{
+	int errors = 0;
+	size_t i;
+
+	if (rf_conf_nargs(n, 0, 0, diag) < 0)
+		return -1;
+	for (i = 0; i < n->nchildren; i++) {
+		const struct rf_conf_node *c = &n->children[i];
+		long v;
+
+		if (strcmp(c->key, "size") == 0) {
+			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			    rf_conf_int(c, 0, 1, 100000000, &v, diag) < 0) {
+				errors++;
+				continue;
+			}
+			cfg->cache.max_entries = (size_t)v;
+		} else if (strcmp(c->key, "max-ttl") == 0 ||
+		    strcmp(c->key, "serve-stale") == 0) {
+			uint32_t ttl;
+
+			if (rf_conf_nargs(c, 1, 1, diag) < 0)
+				goto bad;
+			if (strcmp(c->args[0], "no") == 0 ||
+			    strcmp(c->args[0], "off") == 0)
+				ttl = 0;
+			else if (rf_zf_parse_ttl(c->args[0],
+			    strlen(c->args[0]), &ttl) < 0) {
+				rf_diag_add(diag, c->file, c->line,
+				    "'%s': '%s' is not a time (e.g. 300, 1h, "
+				    "1d)", c->key, c->args[0]);
+				goto bad;
+			}
+			if (c->key[0] == 'm')
+				cfg->cache.max_ttl = ttl;
+			else
+				cfg->cache.stale_ttl = ttl;
+			continue;
+bad:
+			errors++;
+		} else {
+			rf_conf_unknown(c, "in the cache block (known: size, "
+			    "max-ttl, serve-stale)", diag);
+			errors++;
+		}
+	}
+	return errors ? -1 : 0;
+}
+
 /* A zone named twice, or two zones with one id, is an error wherever
  * they were configured. */
 static int
@@ -251,6 +505,28 @@ rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
 		} else if (strcmp(n->key, "listen") == 0) {
 			if (listen_block(cfg, n, diag) < 0)
 				errors++;
+		} else if (strcmp(n->key, "upstream") == 0) {
+			if (upstream_block(cfg, n, diag) < 0)
+				errors++;
+		} else if (strcmp(n->key, "rule") == 0) {
+			if (rule_block(cfg, n, diag) < 0)
+				errors++;
+		} else if (strcmp(n->key, "trusted-resolvers") == 0) {
+			if (add_nets(n, &cfg->trusted, &cfg->ntrusted,
+			    diag) < 0)
+				errors++;
+		} else if (strcmp(n->key, "cache") == 0) {
+			if (cache_block(cfg, n, diag) < 0)
+				errors++;
+		} else if (strcmp(n->key, "deadline") == 0) {
+			if (rf_conf_nargs(n, 1, 1, diag) < 0 ||
+			    rf_conf_duration_ms(n, 0, 1, &cfg->deadline_ms,
+			    diag) < 0 || cfg->deadline_ms == 0)
+				errors++;
+		} else if (strcmp(n->key, "pdns-caches-off") == 0) {
+			if (rf_conf_nargs(n, 1, 1, diag) < 0 ||
+			    rf_conf_bool(n, 0, &cfg->pdns_caches_off, diag) < 0)
+				errors++;
 		} else if (strcmp(n->key, "zone-image") == 0) {
 			if (rf_conf_nargs(n, 1, 1, diag) < 0 || n->block) {
 				errors++;
@@ -262,7 +538,9 @@ rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
 			cfg->zone_image_line = n->line;
 		} else {
 			rf_conf_unknown(n, "at top level (known: zone, "
-			    "zone-image, listen)", diag);
+			    "zone-image, listen, upstream, rule, "
+			    "trusted-resolvers, cache, deadline, "
+			    "pdns-caches-off)", diag);
 			errors++;
 		}
 	}
@@ -290,6 +568,34 @@ rf_config_fini(struct rf_config *cfg)
 	}
 	free(cfg->zones);
 	free(cfg->path);
+	for (i = 0; i < cfg->nupstreams; i++) {
+		size_t k;
+
+		for (k = 0; k < cfg->upstreams[i].nservers; k++)
+			free(cfg->upstreams[i].servers[k]);
+		free(cfg->upstreams[i].servers);
+		free(cfg->upstreams[i].name);
+	}
+	free(cfg->upstreams);
+	for (i = 0; i < cfg->nrules; i++) {
+		struct rf_rule_conf *r = &cfg->rules[i];
+		size_t k;
+
+		for (k = 0; k < r->nsuffixes; k++)
+			free(r->suffixes[k]);
+		free(r->suffixes);
+		for (k = 0; k < r->nregexes; k++) {
+			regfree((regex_t *)r->regexes + k);
+			free(r->regex_src[k]);
+		}
+		free(r->regexes);
+		free(r->regex_src);
+		free(r->clients);
+		free(r->source);
+		free(r->label);
+	}
+	free(cfg->rules);
+	free(cfg->trusted);
 	free(cfg->zone_image);
 	free(cfg->listen.path);
 	free(cfg->listen.owner);

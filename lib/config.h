@@ -23,6 +23,29 @@
  *       max-connections N          refuse connections over N (256)
  *   }
  *
+ *   upstream NAME {              a set of upstream servers
+ *       server ADDR[:PORT] ...     IPv4, or [IPv6]:port; none: the
+ *                                  system's resolv.conf
+ *       timeout 500ms              per try
+ *       tries 2
+ *       recursion yes              the RD bit
+ *   }
+ *   rule [LABEL] {               one rule, in order
+ *       name SUFFIX ...            match names at or below a suffix
+ *       name-regex RE              match the canonical name (POSIX ERE,
+ *                                  case-insensitive)
+ *       client CIDR ...            match the client network
+ *       zones | forward UPSTREAM   where the answer comes from
+ *       ...                        the source's own keys
+ *   }
+ *   trusted-resolvers CIDR ...   whose EDNS client subnet is believed
+ *   cache { size N; max-ttl 1d; serve-stale 1h }
+ *   deadline 1500ms              per pdns lookup (default 3/4 of the
+ *                                timeout pdns announces; 1500ms for PIPE)
+ *   pdns-caches-off yes          pdns runs with its packet and query
+ *                                caches off, so client-dependent answers
+ *                                may go over PIPE ABI 1-2 (no scope)
+ *
  * Zone ids are deterministic: an explicit id, else the zone's 1-based
  * position in config order, then --zone order.  Every process started
  * with the same config agrees, which matters because pdns asks AXFR by
@@ -35,8 +58,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/cache.h"
 #include "lib/conf.h"
 #include "lib/diag.h"
+#include "lib/net.h"
+#include "lib/resolver.h"
 
 /** What the command line adds to, or says instead of, a config file. */
 struct rf_options {
@@ -62,12 +88,38 @@ struct rf_zone_conf {
 	unsigned src_line;    /* 0 for --zone */
 };
 
+/* A rule's matching part and where its source is; the source's own keys
+ * are read by the source (lib/rules/). */
+struct rf_rule_conf {
+	const struct rf_conf_node *node; /* the rule block */
+	char *label;
+	char **suffixes;                 /* canonical */
+	size_t nsuffixes;
+	void *regexes;                   /* regex_t array */
+	char **regex_src;
+	size_t nregexes;
+	struct rf_net *clients;
+	size_t nclients;
+	char *source;                    /* "zones", "forward", ... */
+	const struct rf_conf_node *source_node;
+};
+
 struct rf_config {
 	char *path;               /* the config file, or NULL */
 	struct rf_conf_tree tree; /* kept: rules read their blocks from it */
 	struct rf_zone_conf *zones;
 	size_t nzones;
 	struct rf_listen_conf listen;
+	struct rf_upstream_conf *upstreams;
+	size_t nupstreams;
+	struct rf_rule_conf *rules;
+	size_t nrules;
+	struct rf_net *trusted;   /* trusted-resolvers */
+	size_t ntrusted;
+	struct rf_cache_conf cache;
+	unsigned long deadline_ms; /* 0: derived from pdns's timeout */
+	bool pdns_caches_off;     /* pdns runs with cache-ttl=0 and
+				   * query-cache-ttl=0 */
 	char *zone_image;         /* NULL: none */
 	const char *zone_image_file; /* where it was set */
 	unsigned zone_image_line;
@@ -81,5 +133,8 @@ struct rf_config {
 int rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
     struct rf_diag *diag);
 void rf_config_fini(struct rf_config *cfg);
+/** True for the keys of a rule block the config itself reads (name,
+ *  name-regex, client); a source skips them when checking its keys. */
+int rf_config_rule_key(const char *key);
 
 #endif

@@ -4,6 +4,7 @@
 #include "lib/engine.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,75 +23,180 @@ gen_free(struct rf_gen *g)
 		if (g->rules[i].ops->free != NULL)
 			g->rules[i].ops->free(&g->rules[i]);
 	free(g->rules);
+	for (i = 0; i < g->nupstreams; i++)
+		rf_upstream_unref(g->upstreams[i]);
+	free(g->upstreams);
 	rf_zdb_free(g->zdb);
 	rf_config_fini(&g->cfg);
 	free(g);
 }
 
-struct rf_gen *
-rf_gen_build(const struct rf_options *opts, struct rf_diag *diag)
+static int
+load_zones(struct rf_gen *g, const struct rf_options *opts,
+    struct rf_diag *diag)
 {
-	struct rf_gen *g = rf_xcalloc(1, sizeof(*g));
 	struct rf_zdb_builder *zb;
 	int errors = 0;
 	size_t i;
 
-	g->refs = 1;
-	if (rf_config_load(&g->cfg, opts, diag) < 0)
-		errors++;
-	if (errors == 0 && g->cfg.zone_image != NULL && !opts->parse_zones) {
+	if (g->cfg.zone_image != NULL && !opts->parse_zones) {
 		char why[512];
 
 		g->zdb = rf_zimage_open(g->cfg.zone_image, g->cfg.zones,
 		    g->cfg.nzones, why, sizeof(why));
-		if (g->zdb != NULL)
+		if (g->zdb != NULL) {
 			g->from_image = true;
-		else
-			rf_warn("zone image %s not used (%s): reading the zone "
-			    "files instead; run `refract compile`",
-			    g->cfg.zone_image, why);
-	}
-	if (g->zdb == NULL) {
-		zb = rf_zdb_builder_new();
-		for (i = 0; i < g->cfg.nzones; i++) {
-			const struct rf_zone_conf *z = &g->cfg.zones[i];
-			size_t k;
-
-			if (z->origin == NULL || z->file == NULL)
-				continue;
-			/* a zone whose name or id clashes with an earlier one
-			 * was reported by the config check already */
-			for (k = 0; k < i; k++)
-				if (g->cfg.zones[k].id == z->id ||
-				    (g->cfg.zones[k].origin != NULL &&
-				    strcmp(g->cfg.zones[k].origin, z->origin) ==
-				    0))
-					break;
-			if (k < i)
-				continue;
-			if (rf_zdb_builder_load(zb, z->origin, z->id, z->file,
-			    diag))
-				errors++;
+			return 0;
 		}
-		g->zdb = rf_zdb_builder_finish(zb, diag);
-		if (g->zdb == NULL)
+		rf_warn("zone image %s not used (%s): reading the zone files "
+		    "instead; run `refract compile`", g->cfg.zone_image, why);
+	}
+	zb = rf_zdb_builder_new();
+	for (i = 0; i < g->cfg.nzones; i++) {
+		const struct rf_zone_conf *z = &g->cfg.zones[i];
+		size_t k;
+
+		if (z->origin == NULL || z->file == NULL)
+			continue;
+		/* a zone whose name or id clashes with an earlier one was
+		 * reported by the config check already */
+		for (k = 0; k < i; k++)
+			if (g->cfg.zones[k].id == z->id ||
+			    (g->cfg.zones[k].origin != NULL &&
+			    strcmp(g->cfg.zones[k].origin, z->origin) == 0))
+				break;
+		if (k < i)
+			continue;
+		if (rf_zdb_builder_load(zb, z->origin, z->id, z->file, diag))
 			errors++;
 	}
-	g->env.zdb = g->zdb;
+	g->zdb = rf_zdb_builder_finish(zb, diag);
+	if (g->zdb == NULL)
+		errors++;
+	return errors ? -1 : 0;
+}
 
-	/* The rule chain.  Until rules are configurable it is the zone
-	 * data alone. */
-	g->rules = rf_xcalloc(1, sizeof(*g->rules));
-	g->rules[0].ops = &rf_rule_zones;
-	g->rules[0].env = &g->env;
-	g->nrules = 1;
-	for (i = 0; i < g->nrules; i++) {
-		struct rf_rule *r = &g->rules[i];
+static struct rf_upstream *
+make_upstream(struct rf_engine *e, const struct rf_upstream_conf *c,
+    struct rf_diag *diag)
+{
+	if (e->fake_upstreams || e->io.watch == NULL)
+		return rf_upstream_fake_new(c->name, e->sched);
+	return rf_upstream_ares_new(c, e->sched, &e->io, diag);
+}
 
+static int
+make_upstreams(struct rf_engine *e, struct rf_gen *g, struct rf_diag *diag)
+{
+	struct rf_upstream_conf system_conf;
+	bool need_system = false, have_system = false;
+	int errors = 0;
+	size_t i;
+
+	for (i = 0; i < g->cfg.nrules; i++) {
+		const struct rf_rule_conf *r = &g->cfg.rules[i];
+
+		if (r->source != NULL && strcmp(r->source, "forward") == 0 &&
+		    r->source_node->nargs == 0)
+			need_system = true;
+	}
+	g->upstreams = rf_xcalloc(g->cfg.nupstreams + 1,
+	    sizeof(*g->upstreams));
+	for (i = 0; i < g->cfg.nupstreams; i++) {
+		struct rf_upstream *u = make_upstream(e, &g->cfg.upstreams[i],
+		    diag);
+
+		if (u == NULL) {
+			errors++;
+			continue;
+		}
+		if (strcmp(u->name, "system") == 0)
+			have_system = true;
+		g->upstreams[g->nupstreams++] = u;
+	}
+	if (need_system && !have_system) {
+		/* `forward` without a name: the system's resolv.conf */
+		memset(&system_conf, 0, sizeof(system_conf));
+		system_conf.name = (char *)(uintptr_t)"system";
+		system_conf.timeout_ms = 500;
+		system_conf.tries = 2;
+		system_conf.recursion = true;
+		system_conf.file = g->cfg.path;
+		g->upstreams[g->nupstreams] = make_upstream(e, &system_conf,
+		    diag);
+		if (g->upstreams[g->nupstreams] == NULL)
+			errors++;
+		else
+			g->nupstreams++;
+	}
+	return errors ? -1 : 0;
+}
+
+/*
+ * The rule chain: the configured rules in order.  Zone files answer first
+ * for their own names unless a rule names `zones` explicitly (to put
+ * filters on zone data, or to order it after other rules).
+ */
+static int
+make_rules(struct rf_gen *g, struct rf_diag *diag)
+{
+	bool zones_named = false;
+	int errors = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < g->cfg.nrules; i++)
+		if (g->cfg.rules[i].source != NULL &&
+		    strcmp(g->cfg.rules[i].source, "zones") == 0)
+			zones_named = true;
+	g->rules = rf_xcalloc(g->cfg.nrules + 1, sizeof(*g->rules));
+	if (!zones_named) {
+		g->rules[n].ops = &rf_rule_zones;
+		g->rules[n].env = &g->env;
+		n++;
+	}
+	for (i = 0; i < g->cfg.nrules; i++) {
+		const struct rf_rule_conf *rc = &g->cfg.rules[i];
+		struct rf_rule *r = &g->rules[n];
+
+		if (rc->source == NULL)
+			continue;
+		r->ops = rf_rule_find(rc->source);
+		RF_REQUIRE(r->ops != NULL);
+		r->env = &g->env;
+		r->conf = rc;
+		n++;
 		if (r->ops->init != NULL &&
-		    r->ops->init(r, NULL, &g->env, diag) < 0)
+		    r->ops->init(r, rc->node, &g->env, diag) < 0)
 			errors++;
 	}
+	g->nrules = n;
+	return errors ? -1 : 0;
+}
+
+struct rf_gen *
+rf_gen_build(struct rf_engine *e, const struct rf_options *opts,
+    struct rf_diag *diag)
+{
+	struct rf_gen *g = rf_xcalloc(1, sizeof(*g));
+	int errors = 0;
+
+	g->refs = 1;
+	if (rf_config_load(&g->cfg, opts, diag) < 0)
+		errors++;
+	if (load_zones(g, opts, diag) < 0)
+		errors++;
+	if (e->cache == NULL)
+		e->cache = rf_cache_new(&g->cfg.cache, e->sched);
+	if (make_upstreams(e, g, diag) < 0)
+		errors++;
+	g->env.zdb = g->zdb;
+	g->env.sched = e->sched;
+	g->env.cache = e->cache;
+	g->env.upstreams = g->upstreams;
+	g->env.nupstreams = g->nupstreams;
+	g->env.cfg = &g->cfg;
+	if (errors == 0 && make_rules(g, diag) < 0)
+		errors++;
 	if (errors) {
 		gen_free(g);
 		return NULL;
@@ -113,10 +219,14 @@ rf_gen_unref(struct rf_gen *g)
 }
 
 void
-rf_engine_init(struct rf_engine *e)
+rf_engine_init(struct rf_engine *e, struct rf_sched *sched,
+    const struct rf_io *io)
 {
 	memset(e, 0, sizeof(*e));
-	e->started_ms = rf_now_ms();
+	e->sched = sched;
+	e->started_ms = sched ? rf_sched_now(sched) : rf_now_ms();
+	if (io != NULL)
+		e->io = *io;
 }
 
 void
@@ -124,6 +234,8 @@ rf_engine_fini(struct rf_engine *e)
 {
 	rf_gen_unref(e->gen);
 	e->gen = NULL;
+	rf_cache_free(e->cache);
+	e->cache = NULL;
 }
 
 void
@@ -131,11 +243,41 @@ rf_engine_set_gen(struct rf_engine *e, struct rf_gen *g)
 {
 	rf_gen_unref(e->gen);
 	e->gen = g;
+	if (e->cache != NULL)
+		rf_cache_set_conf(e->cache, &g->cfg.cache);
+}
+
+uint32_t
+rf_engine_deadline(const struct rf_engine *e, long timeout_ms)
+{
+	unsigned long d = e->gen->cfg.deadline_ms;
+
+	if (timeout_ms > 0) {
+		/* stay below what pdns waits, with room for the reply */
+		unsigned long cap = (unsigned long)timeout_ms * 3 / 4;
+
+		if (d == 0 || d > cap)
+			d = cap;
+	}
+	if (d == 0)
+		d = RF_DEADLINE_PIPE_MS;
+	return (uint32_t)RF_MIN(d, 3600000UL);
 }
 
 static void
 finish(struct rf_query *q, int rc)
 {
+	size_t i;
+
+	if (q->eng != NULL)
+		rf_timer_stop(q->eng->sched, &q->deadline);
+	/* An answer that depends on who asked must not be cached by pdns
+	 * for everybody: a non-zero scope keeps it out of the packet and
+	 * query caches (pdns-protocols.md §1.7, §4). */
+	if (q->client_dependent)
+		for (i = 0; i < q->nrrs; i++)
+			q->rrs[i].scope = q->client_bits ? q->client_bits :
+			    (q->client.family == 6 ? 128 : 32);
 	q->async = false;
 	q->complete = true;
 	q->rc = rc < 0 ? rc : 0;
@@ -143,7 +285,53 @@ finish(struct rf_query *q, int rc)
 		q->done(q);
 }
 
-/* Offer the query to the rules from q->rule on. */
+static void
+deadline_passed(void *arg)
+{
+	struct rf_query *q = arg;
+	struct rf_rule *r = &q->gen->rules[q->rule];
+
+	q->eng->stats.deadlines++;
+	rf_warn("lookup of '%s' (type %u) ran out of time after %u ms",
+	    q->qname_len ? q->qname : ".", (unsigned)q->qtype,
+	    (unsigned)q->deadline_ms);
+	if (r->ops->cancel != NULL)
+		r->ops->cancel(r, q);
+	/* what arrived so far is not the answer */
+	q->nrrs = 0;
+	finish(q, -ETIMEDOUT);
+}
+
+/* Who asked: the EDNS client subnet if the query came through a resolver
+ * we trust, else the remote address; nobody for pdns's own lookups. */
+static void
+find_client(const struct rf_gen *g, struct rf_query *q)
+{
+	struct rf_addr remote;
+	struct rf_net ecs;
+
+	q->has_client = false;
+	q->client_bits = 0;
+	if (rf_addr_parse(q->remote, strlen(q->remote), &remote) < 0 ||
+	    rf_addr_is_any(&remote))
+		return;
+	q->client = remote;
+	q->has_client = true;
+	if (g->cfg.ntrusted > 0 && q->real_remote[0] != '\0' &&
+	    rf_nets_contain(g->cfg.trusted, g->cfg.ntrusted, &remote)) {
+		const char *rr = q->real_remote;
+		size_t len = strlen(rr);
+		const char *slash = memchr(rr, '/', len);
+
+		/* the subnet's address; a malformed one is ignored */
+		if (slash != NULL && rf_net_parse(rr, len, &ecs) == 0) {
+			q->client = ecs.addr;
+			q->client_bits = ecs.prefix;
+		}
+	}
+}
+
+/* Offer the query to the matching rules from q->rule on. */
 static void
 run(struct rf_query *q)
 {
@@ -151,8 +339,16 @@ run(struct rf_query *q)
 
 	while (q->rule < g->nrules) {
 		struct rf_rule *r = &g->rules[q->rule];
-		int rc = r->ops->query(r, q);
+		int rc;
 
+		if (r->conf != NULL && r->conf->nclients > 0 &&
+		    rf_rule_matches_name(r, q))
+			q->client_dependent = true;
+		if (!rf_rule_matches(r, q)) {
+			q->rule++;
+			continue;
+		}
+		rc = r->ops->query(r, q);
 		if (rc == RF_RULE_NEXT) {
 			q->rule++;
 			q->rule_state = NULL;
@@ -160,6 +356,9 @@ run(struct rf_query *q)
 		}
 		if (rc == RF_RULE_ASYNC) {
 			q->async = true;
+			if (q->deadline_ms > 0 && !rf_timer_active(&q->deadline))
+				rf_timer_start(q->eng->sched, &q->deadline,
+				    q->deadline_ms, deadline_passed, q);
 			return;
 		}
 		finish(q, rc);
@@ -172,7 +371,11 @@ void
 rf_engine_query(struct rf_engine *e, struct rf_query *q)
 {
 	q->gen = rf_gen_ref(e->gen);
+	q->eng = e;
 	q->rule = 0;
+	if (q->deadline_ms == 0)
+		q->deadline_ms = rf_engine_deadline(e, 0);
+	find_client(q->gen, q);
 	run(q);
 }
 
@@ -201,7 +404,34 @@ rf_engine_cancel(struct rf_query *q)
 			r->ops->cancel(r, q);
 		q->async = false;
 	}
+	if (q->eng != NULL)
+		rf_timer_stop(q->eng->sched, &q->deadline);
 	q->done = NULL;
+}
+
+struct zones_ctx {
+	rf_zone_emit_fn emit;
+	void *ctx;
+};
+
+void
+rf_engine_zones(struct rf_engine *e, rf_zone_emit_fn emit, void *ctx)
+{
+	const struct rf_gen *g = e->gen;
+	const struct rf_zdb *db = g->zdb;
+	uint32_t i;
+	size_t k;
+
+	for (i = 0; i < db->nzones; i++) {
+		const struct rf_zzone *z = &db->zones[db->zone_ids[i]];
+		const struct rf_zname *apex = &db->names[z->apex];
+
+		emit(ctx, rf_zdb_name_text(db, apex), apex->text_len, z->id,
+		    z->serial);
+	}
+	for (k = 0; k < g->nrules; k++)
+		if (g->rules[k].ops->zones != NULL)
+			g->rules[k].ops->zones(&g->rules[k], emit, ctx);
 }
 
 static const char help_text[] =
@@ -210,6 +440,50 @@ static const char help_text[] =
     "  version  the refract version\n"
     "  stats    query and error counters\n"
     "  zones    the loaded zones: id, name, serial, records";
+
+/* Upstream and cache counters, after the basic ones. */
+static void
+stats_more(struct rf_engine *e, struct rf_buf *out)
+{
+	const struct rf_gen *g = e->gen;
+	struct rf_upstream_stats t;
+	size_t i;
+
+	rf_buf_printf(out, "\ndeadlines %llu",
+	    (unsigned long long)e->stats.deadlines);
+	if (g->nupstreams == 0)
+		return;
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < g->nupstreams; i++) {
+		const struct rf_upstream_stats *u = &g->upstreams[i]->stats;
+
+		t.queries += u->queries;
+		t.answers += u->answers;
+		t.timeouts += u->timeouts;
+		t.failures += u->failures;
+		t.latency_ms += u->latency_ms;
+		t.latency_max_ms = RF_MAX(t.latency_max_ms, u->latency_max_ms);
+	}
+	rf_buf_printf(out, "\nupstream-queries %llu\nupstream-answers %llu"
+	    "\nupstream-timeouts %llu\nupstream-failures %llu"
+	    "\nupstream-latency-avg-ms %llu\nupstream-latency-max-ms %llu",
+	    (unsigned long long)t.queries, (unsigned long long)t.answers,
+	    (unsigned long long)t.timeouts, (unsigned long long)t.failures,
+	    (unsigned long long)(t.answers ? t.latency_ms / t.answers : 0),
+	    (unsigned long long)t.latency_max_ms);
+	if (e->cache != NULL) {
+		const struct rf_cache_stats *c = rf_cache_stats(e->cache);
+
+		rf_buf_printf(out, "\ncache-hits %llu\ncache-misses %llu"
+		    "\ncache-coalesced %llu\ncache-stale %llu"
+		    "\ncache-evictions %llu\ncache-entries %llu",
+		    (unsigned long long)c->hits, (unsigned long long)c->misses,
+		    (unsigned long long)c->coalesced,
+		    (unsigned long long)c->stale,
+		    (unsigned long long)c->evictions,
+		    (unsigned long long)c->entries);
+	}
+}
 
 void
 rf_engine_command(struct rf_engine *e, const char *cmd, size_t len,
@@ -244,8 +518,9 @@ rf_engine_command(struct rf_engine *e, const char *cmd, size_t len,
 		    (unsigned long long)s->axfr,
 		    (unsigned long long)s->commands,
 		    (unsigned long long)s->long_lines,
-		    (unsigned long long)((rf_now_ms() - e->started_ms) /
-		    1000));
+		    (unsigned long long)(((e->sched ? rf_sched_now(e->sched) :
+		    rf_now_ms()) - e->started_ms) / 1000));
+		stats_more(e, out);
 	} else if (IS("zones")) {
 		const struct rf_zdb *db = e->gen->zdb;
 		uint32_t i;

@@ -12,10 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/cache.h"
 #include "lib/config.h"
 #include "lib/diag.h"
 #include "lib/query.h"
+#include "lib/resolver.h"
 #include "lib/rule.h"
+#include "lib/sched.h"
 
 struct rf_zdb;
 
@@ -26,8 +29,14 @@ struct rf_gen {
 	struct rf_env env;
 	struct rf_rule *rules;
 	size_t nrules;
+	struct rf_upstream **upstreams; /* references */
+	size_t nupstreams;
 	bool from_image;      /* zdb is the mapped zone image */
 };
+
+/* Deadline of a PIPE lookup when the config sets none: pdns waits 2000 ms
+ * (pipe-timeout) for each answer line and then kills the coprocess. */
+#define RF_DEADLINE_PIPE_MS 1500
 
 struct rf_stats {
 	uint64_t queries;      /* questions (Q / lookup) */
@@ -38,6 +47,7 @@ struct rf_stats {
 	uint64_t axfr;         /* zone listings */
 	uint64_t commands;     /* CMD / directBackendCmd */
 	uint64_t long_lines;   /* requests over the line cap */
+	uint64_t deadlines;    /* lookups failed because time ran out */
 };
 
 struct rf_engine {
@@ -45,18 +55,25 @@ struct rf_engine {
 	struct rf_stats stats;
 	uint64_t started_ms;
 	struct rf_options opts;/* what the current generation was built from */
+	struct rf_sched *sched;/* borrowed: the loop's, or replay's */
+	struct rf_io io;       /* how c-ares sockets are watched */
+	bool fake_upstreams;   /* replay: scripted upstreams, no network */
+	struct rf_cache *cache;/* owned; kept across reloads */
 };
 
 /**
- * Build a generation from opts (config, zone files, rules).
+ * Build a generation from opts (config, zone files, upstreams, rules) for
+ * the engine e (its scheduler, I/O and cache).
  * @return a generation with one reference, or NULL (diag filled).
  */
-struct rf_gen *rf_gen_build(const struct rf_options *opts,
-    struct rf_diag *diag);
+struct rf_gen *rf_gen_build(struct rf_engine *e,
+    const struct rf_options *opts, struct rf_diag *diag);
 struct rf_gen *rf_gen_ref(struct rf_gen *g);
 void rf_gen_unref(struct rf_gen *g);
 
-void rf_engine_init(struct rf_engine *e);
+/** io may be NULL when no live upstream will be used (check, compile). */
+void rf_engine_init(struct rf_engine *e, struct rf_sched *sched,
+    const struct rf_io *io);
 void rf_engine_fini(struct rf_engine *e);
 /** Make g (its reference is taken over) the current generation. */
 void rf_engine_set_gen(struct rf_engine *e, struct rf_gen *g);
@@ -69,6 +86,14 @@ void rf_engine_query(struct rf_engine *e, struct rf_query *q);
 /** Stop a query that is still running (its requester went away).  Its
  *  done hook is not called. */
 void rf_engine_cancel(struct rf_query *q);
+
+/** The deadline for a lookup: the configured one, else 3/4 of the timeout
+ *  pdns announced (timeout_ms; 0 = none announced, PIPE). */
+uint32_t rf_engine_deadline(const struct rf_engine *e, long timeout_ms);
+
+/** Call emit for every zone pdns should list (getAllDomains): zone files
+ *  and the finite forwarded suffixes. */
+void rf_engine_zones(struct rf_engine *e, rf_zone_emit_fn emit, void *ctx);
 
 /**
  * Run a backend command (PIPE CMD, remote directBackendCmd) and append its

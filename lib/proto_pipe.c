@@ -194,8 +194,10 @@ rf_pipe_write_answer(struct rf_buf *out, int abi, const struct rf_query *q)
 		return;
 	}
 	for (i = 0; i < q->nrrs; i++) {
-		/* pdns 4.7.3 cannot take an empty non-terminal over PIPE */
-		if (q->rrs[i].type == RF_T_ENT)
+		/* pdns 4.7.3 cannot take an empty non-terminal over PIPE, nor
+		 * any record with empty content (an empty APL): its DATA line
+		 * would lose the field and fail to parse */
+		if (q->rrs[i].type == RF_T_ENT || q->rrs[i].content_len == 0)
 			continue;
 		rf_pipe_write_rr(out, abi, &q->rrs[i]);
 	}

@@ -19,6 +19,7 @@ rf_query_new(void)
 	q->qname = "";
 	q->remote = q->local = q->real_remote = "";
 	q->zone_id = -1;
+	rf_timer_init(&q->deadline);
 	return q;
 }
 

@@ -28,6 +28,8 @@
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/name.h"
+#include "lib/net.h"
+#include "lib/sched.h"
 
 struct rf_engine;
 struct rf_gen;
@@ -60,6 +62,12 @@ struct rf_query {
 	const char *remote;   /* client address text, "" if none */
 	const char *local;    /* address the query arrived on, "" if none */
 	const char *real_remote; /* ECS subnet or remote/32, "" if none */
+	struct rf_addr client;   /* who asked, for client matching */
+	bool has_client;         /* false for pdns's client-less lookups */
+	uint8_t client_bits;     /* prefix the client is known by (ECS) */
+	bool client_dependent;   /* a rule chose by client: answers carry
+				  * a scope so pdns does not cache them */
+	uint32_t deadline_ms;    /* 0: none */
 
 	/* --- the answer --- */
 	struct rf_rr *rrs;
@@ -75,6 +83,8 @@ struct rf_query {
 	size_t rule;          /* index of the rule now handling the query */
 	void *rule_state;     /* that rule's per-query state (in the arena) */
 	bool async;           /* a rule is working on it in the background */
+	struct rf_timer deadline; /* running while async */
+	struct rf_engine *eng;
 	bool complete;
 	rf_query_done_fn done;
 	void *owner;          /* the session that issued it */

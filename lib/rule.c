@@ -3,12 +3,17 @@
  */
 #include "lib/rule.h"
 
+#include <regex.h>
 #include <string.h>
 
+#include "lib/config.h"
+#include "lib/name.h"
+#include "lib/net.h"
 #include "lib/util.h"
 
 static const struct rf_rule_ops *const registry[] = {
 	&rf_rule_zones,
+	&rf_rule_forward,
 };
 
 const struct rf_rule_ops *
@@ -25,5 +30,54 @@ rf_rule_find(const char *name)
 const char *
 rf_rule_names(void)
 {
-	return "zones";
+	return "zones, forward";
+}
+
+bool
+rf_rule_matches(const struct rf_rule *r, const struct rf_query *q)
+{
+	const struct rf_rule_conf *c = r->conf;
+
+	if (c == NULL)
+		return true;
+	if (!rf_rule_matches_name(r, q))
+		return false;
+	if (c->nclients > 0 && q->has_client &&
+	    !rf_nets_contain(c->clients, c->nclients, &q->client))
+		return false;
+	return true;
+}
+
+bool
+rf_rule_matches_name(const struct rf_rule *r, const struct rf_query *q)
+{
+	const struct rf_rule_conf *c = r->conf;
+	size_t i;
+
+	if (c == NULL)
+		return true;
+	if (c->nsuffixes > 0) {
+		for (i = 0; i < c->nsuffixes; i++)
+			if (rf_name_is_sub(q->canon, q->canon_len,
+			    c->suffixes[i], strlen(c->suffixes[i])))
+				break;
+		if (i == c->nsuffixes)
+			return false;
+	}
+	if (c->nregexes > 0) {
+		for (i = 0; i < c->nregexes; i++)
+			if (regexec((const regex_t *)c->regexes + i, q->canon,
+			    0, NULL, 0) == 0)
+				break;
+		if (i == c->nregexes)
+			return false;
+	}
+	return true;
+}
+
+int32_t
+rf_forward_zone_id(const char *canon, size_t len)
+{
+	/* above the ids configured zones get by position, below 2^31 */
+	return (int32_t)(0x40000000u | (rf_hash(canon, len) & 0x3fffffffu));
 }

@@ -34,6 +34,9 @@
 #ifndef RF_RULE_H
 #define RF_RULE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "lib/conf.h"
 #include "lib/diag.h"
 #include "lib/query.h"
@@ -46,11 +49,25 @@ enum {
 
 struct rf_zdb;
 struct rf_rule;
+struct rf_cache;
+struct rf_config;
+struct rf_rule_conf;
+struct rf_sched;
+struct rf_upstream;
 
 /** What a rule may use.  Owned by the generation the rule belongs to. */
 struct rf_env {
-	const struct rf_zdb *zdb; /* zone data; never NULL (may be empty) */
+	const struct rf_zdb *zdb;      /* zone data; never NULL (may be empty) */
+	struct rf_sched *sched;        /* clock, timers, deferred calls */
+	struct rf_cache *cache;        /* upstream answers (process-wide) */
+	struct rf_upstream **upstreams;/* the configured upstream sets */
+	size_t nupstreams;
+	const struct rf_config *cfg;
 };
+
+/** Emitted by a rule's zones hook for getAllDomains / getDomainInfo. */
+typedef void (*rf_zone_emit_fn)(void *ctx, const char *canon, size_t len,
+    int32_t id, uint32_t serial);
 
 struct rf_rule_ops {
 	const char *name; /* the config keyword */
@@ -64,13 +81,30 @@ struct rf_rule_ops {
 	int (*query)(struct rf_rule *r, struct rf_query *q);
 	void (*cancel)(struct rf_rule *r, struct rf_query *q);
 	void (*free)(struct rf_rule *r);
+	/** The zones pdns should believe this rule is authoritative for
+	 *  (remote getAllDomains): emit each.  Never waits.  May be NULL. */
+	void (*zones)(struct rf_rule *r, rf_zone_emit_fn emit, void *ctx);
 };
 
 struct rf_rule {
 	const struct rf_rule_ops *ops;
 	struct rf_env *env;  /* borrowed from the generation */
 	void *data;          /* the rule's own state, freed by ops->free */
+	/* what the rule matches (names, clients); NULL for the implicit zones
+	 * rule, which is offered every question */
+	const struct rf_rule_conf *conf;
 };
+
+/**
+ * Does the rule match the question?  Names by suffix or regex; the client
+ * by network — the EDNS client subnet when the query came through a
+ * trusted resolver, else the remote address.  A lookup without a client
+ * (pdns's zone-finding and SOA lookups send 0.0.0.0) matches on the name
+ * alone.
+ */
+bool rf_rule_matches(const struct rf_rule *r, const struct rf_query *q);
+/** The name part of rf_rule_matches alone. */
+bool rf_rule_matches_name(const struct rf_rule *r, const struct rf_query *q);
 
 /** The ops table registered under name, or NULL. */
 const struct rf_rule_ops *rf_rule_find(const char *name);
@@ -86,5 +120,10 @@ void rf_query_resume(struct rf_query *q, int rc);
 
 /* The built-in rules. */
 extern const struct rf_rule_ops rf_rule_zones;
+extern const struct rf_rule_ops rf_rule_forward;
+
+/** The zone id pdns sees for a forwarded apex: derived from the name, so
+ *  that every process and every reload agree. */
+int32_t rf_forward_zone_id(const char *canon, size_t len);
 
 #endif

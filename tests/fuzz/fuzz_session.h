@@ -53,7 +53,7 @@ setup(void)
 	g->rules[0].env = &g->env;
 	g->nrules = 1;
 	rf_diag_fini(&d);
-	rf_engine_init(&eng);
+	rf_engine_init(&eng, NULL, NULL);
 	rf_engine_set_gen(&eng, g);
 	/* warnings for every bad line would drown the fuzzer */
 	rf_log_set_level(0);

@@ -190,7 +190,7 @@ START_TEST(config_errors)
 	static const char *const zones[] = { "a.example.=x.zone", "bad" };
 	struct rf_config cfg;
 	struct rf_diag d;
-	char path[64], want[160];
+	char path[64], want[256];
 
 	ck_assert_int_eq(load("zone a.example a.zone\n"
 	    "zone b.example {\n file b.zone\n id 1\n colour blue\n}\n"
@@ -206,7 +206,9 @@ START_TEST(config_errors)
 	    path);
 	ck_assert_str_eq(d.msgs[1], want);
 	snprintf(want, sizeof(want),
-	    "%s:10: unknown key 'listen-on-mars' at top level (known: zone, zone-image, listen)",
+	    "%s:10: unknown key 'listen-on-mars' at top level (known: zone, "
+	    "zone-image, listen, upstream, rule, trusted-resolvers, cache, "
+	    "deadline, pdns-caches-off)",
 	    path);
 	ck_assert_str_eq(d.msgs[2], want);
 	snprintf(want, sizeof(want), "%s:11: 'a..b' is not a valid zone name",

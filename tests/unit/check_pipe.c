@@ -171,7 +171,7 @@ setup(void)
 	g->rules[0].env = &g->env;
 	g->nrules = 1;
 	rf_diag_fini(&d);
-	rf_engine_init(&eng);
+	rf_engine_init(&eng, NULL, NULL);
 	rf_engine_set_gen(&eng, g);
 	rf_buf_init(&out);
 	rf_session_init(&sess, &eng, &out);
