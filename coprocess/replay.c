@@ -18,6 +18,19 @@
  * would.  `#` starts a comment line; text after a closing quote is
  * ignored.
  *
+ * Lines starting with `#@` script the world around refract (the
+ * upstreams named in the config are scripted in replay, never asked over
+ * the network, and the clock only moves when told):
+ *
+ *   #@ record UPSTREAM www.example.com. 300 A 192.0.2.1   (zone-file form)
+ *   #@ fail UPSTREAM NAME TYPE|* servfail|refused|timeout|garbage
+ *   #@ delay UPSTREAM 20ms        answers come after this much clock time
+ *   #@ clear UPSTREAM             forget its records and failures
+ *   #@ clock +30s                 move the clock (TTLs, deadlines, delays)
+ *
+ * After each request and each clock move, everything that is due runs;
+ * answers that complete then are printed (or checked) at that point.
+ *
  * Without --check the answers are printed exactly as refract would send
  * them.  With --check they are compared with the `>>` lines; the HELO
  * banner text is not compared (pdns ignores it).
@@ -33,6 +46,9 @@
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/proto_remote.h"
+#include "lib/resolver.h"
+#include "lib/rrtype.h"
+#include "lib/sched.h"
 #include "lib/session.h"
 
 struct rsess {
@@ -270,6 +286,137 @@ print_out(struct rsess *s)
 	rf_buf_consume(&s->out, n);
 }
 
+/* Run what is due: deferred completions and timers, until quiet. */
+static void
+settle(struct replay *r)
+{
+	int rounds = 0;
+
+	while (rf_sched_timeout(r->eng->sched) == 0 && rounds++ < 100000)
+		rf_sched_run(r->eng->sched);
+}
+
+static void
+emit_all(struct replay *r)
+{
+	size_t i;
+
+	if (r->o->check)
+		return;
+	for (i = 0; i < r->nsess; i++)
+		print_out(r->sess[i]);
+}
+
+static int
+parse_ms(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		*out = v;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		*out = v * 1000;
+	else if (strcmp(end, "m") == 0)
+		*out = v * 60000;
+	else if (strcmp(end, "h") == 0)
+		*out = v * 3600000;
+	else
+		return -1;
+	return 0;
+}
+
+static struct rf_upstream *
+fake_named(struct replay *r, const char *name, size_t len)
+{
+	const struct rf_gen *g = r->eng->gen;
+	size_t i;
+
+	for (i = 0; i < g->nupstreams; i++)
+		if (strlen(g->upstreams[i]->name) == len &&
+		    memcmp(g->upstreams[i]->name, name, len) == 0)
+			return g->upstreams[i];
+	return NULL;
+}
+
+static void
+directive_error(struct replay *r, const char *what)
+{
+	fprintf(stderr, "%s:%u: %s\n", r->o->path, r->line, what);
+	r->diffs++;
+}
+
+/* A `#@` line: script the upstreams or the clock. */
+static void
+directive(struct replay *r, const char *p, const char *lim)
+{
+	char line[4096], *words[5], *save = NULL, *rest;
+	struct rf_upstream *u;
+	size_t n = 0, len = (size_t)(lim - p);
+	char err[512];
+	uint64_t ms;
+
+	if (len >= sizeof(line)) {
+		directive_error(r, "directive too long");
+		return;
+	}
+	memcpy(line, p, len);
+	line[len] = '\0';
+	rest = line;
+	while (n < 2 && (words[n] = strtok_r(n ? NULL : line, " \t",
+	    &save)) != NULL)
+		n++;
+	rest = save;
+	if (n == 2 && strcmp(words[0], "clock") == 0 && words[1][0] == '+' &&
+	    parse_ms(words[1] + 1, &ms) == 0) {
+		rf_sched_advance(r->eng->sched, ms);
+		settle(r);
+		emit_all(r);
+		return;
+	}
+	if (n < 2) {
+		directive_error(r, "directive needs a verb and an upstream");
+		return;
+	}
+	u = fake_named(r, words[1], strlen(words[1]));
+	if (u == NULL) {
+		directive_error(r, "no upstream of that name in the config");
+		return;
+	}
+	if (strcmp(words[0], "record") == 0) {
+		if (rest == NULL || rf_fake_add(u, rest, err, sizeof(err)) <
+		    0)
+			directive_error(r, rest ? err : "record needs data");
+	} else if (strcmp(words[0], "delay") == 0) {
+		if (rest == NULL || parse_ms(rest, &ms) < 0)
+			directive_error(r, "delay needs a duration (20ms)");
+		else
+			rf_fake_delay(u, ms);
+	} else if (strcmp(words[0], "clear") == 0) {
+		rf_fake_clear(u);
+	} else if (strcmp(words[0], "fail") == 0) {
+		char canon[RF_NAME_TEXT_MAX + 1];
+		char *name, *type, *how;
+		size_t clen;
+		uint16_t t = 0;
+
+		name = rest ? strtok_r(NULL, " \t", &save) : NULL;
+		type = name ? strtok_r(NULL, " \t", &save) : NULL;
+		how = type ? strtok_r(NULL, " \t", &save) : NULL;
+		if (how == NULL || rf_name_canon(name, strlen(name), canon,
+		    &clen) < 0 || (strcmp(type, "*") != 0 &&
+		    rf_rrtype_parse(type, strlen(type), &t) < 0) ||
+		    rf_fake_fail(u, canon, t, how) < 0)
+			directive_error(r, "fail needs NAME TYPE|* "
+			    "servfail|refused|timeout|garbage");
+	} else {
+		directive_error(r, "unknown directive (record, fail, delay, "
+		    "clear, clock)");
+	}
+}
+
 static void
 handle_line(struct replay *r, const char *p, const char *lim)
 {
@@ -281,6 +428,13 @@ handle_line(struct replay *r, const char *p, const char *lim)
 
 	while (p < lim && (*p == ' ' || *p == '\t'))
 		p++;
+	if (lim - p >= 2 && p[0] == '#' && p[1] == '@') {
+		p += 2;
+		while (p < lim && (*p == ' ' || *p == '\t'))
+			p++;
+		directive(r, p, lim);
+		return;
+	}
 	if (p == lim || *p == '#')
 		return;
 	/* optional conversation name: "word << ..." */
@@ -328,8 +482,8 @@ handle_line(struct replay *r, const char *p, const char *lim)
 		s->req_line = r->line;
 		rf_session_line(&s->session, payload.data ? payload.data : "",
 		    payload.len);
-		if (!r->o->check)
-			print_out(s);
+		settle(r);
+		emit_all(r);
 	}
 	rf_buf_fini(&payload);
 }
