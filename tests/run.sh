@@ -19,7 +19,8 @@ if [ "${RF_NO_INSTALL:-0}" != 1 ]; then
 	    build-essential cmake pkg-config libjson-c-dev check \
 	    libc-ares-dev clang libclang-rt-14-dev \
 	    pdns-server pdns-backend-pipe pdns-backend-remote \
-	    pdns-backend-bind pdns-tools bind9-dnsutils dnsperf
+	    pdns-backend-bind pdns-tools bind9-dnsutils dnsperf \
+	    python3 iproute2 procps
 fi
 
 # In this script a missing tool is a failure, never a skip.

@@ -19,6 +19,16 @@
 # private temp dir is removed (kept when IT_KEEP=1, for debugging).
 # Every wait is bounded.  Only 127.0.0.1 is used.
 #
+# Remote backend and socket daemon (test_remote_*.sh, test_daemon_*.sh):
+#
+#   start_daemon "$IT_TMP/r.sock" --listen "$IT_TMP/r.sock" --zone ...
+#                                 # refract --listen in the background,
+#                                 # PID in $DAEMON_PID (killed at exit)
+#   start_pdns_remote "$IT_TMP/u" "unix:path=$IT_TMP/r.sock,timeout=2000"
+#   start_pdns_pipe_socket "$IT_TMP/p" "$IT_TMP/r.sock" 5
+#   pdns_save u; pdns_select u    # several pdns_server at once
+#   sock_ask "$IT_TMP/r.sock" <requests   # one reply line per request
+#
 # Environment knobs: CI=true (a missing tool fails instead of skipping),
 # IT_KEEP=1 (keep the temp dir), IT_QUERY_LOG=1 (pdns logs every Q line
 # it sends to refract), IT_VERBOSE=1 (print passing digs too).
@@ -33,6 +43,11 @@ IT_PASSES=0
 IT_TMP=
 IT_PIDS=()        # every pdns_server we started
 IT_CHILD_PIDS=()  # every refract seen under them
+IT_DAEMON_PIDS=() # every refract --listen we started
+DAEMON_PID=
+DAEMON_LOG=
+DAEMON_N=0
+declare -A IT_PDNS_SAVED=()
 PDNS_PID=
 PDNS_DIR=
 PDNS_PORT=
@@ -114,7 +129,8 @@ finish() {
 
 # need TOOL...: a missing tool skips the test (exit 77) on a developer
 # machine; with CI=true it is a failure, never a silent skip.
-# pdns_server and pipebackend are looked up where Debian installs them.
+# pdns_server, pipebackend and remotebackend are looked up where Debian
+# installs them.
 need() {
 	local t missing=()
 	for t in "$@"; do
@@ -127,6 +143,11 @@ need() {
 			    compgen -G '/usr/lib/pdns/libpipebackend.so' >/dev/null ||
 			    missing+=("libpipebackend.so (Debian package pdns-backend-pipe)")
 			;;
+		remotebackend)
+			compgen -G '/usr/lib/*/pdns/libremotebackend.so' >/dev/null ||
+			    compgen -G '/usr/lib/pdns/libremotebackend.so' >/dev/null ||
+			    missing+=("libremotebackend.so (Debian package pdns-backend-remote)")
+			;;
 		*)
 			command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 			;;
@@ -135,7 +156,7 @@ need() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if [ "${CI:-}" = true ]; then
 		say "FAIL: missing under CI=true: ${missing[*]}"
-		say "install: apt-get install pdns-server pdns-backend-pipe pdns-tools bind9-dnsutils iproute2 procps"
+		say "install: apt-get install pdns-server pdns-backend-pipe pdns-backend-remote pdns-tools bind9-dnsutils iproute2 procps python3"
 		exit 1
 	fi
 	say "SKIP: missing: ${missing[*]}"
@@ -161,6 +182,13 @@ it_cleanup() {
 	done
 	for pid in "${IT_CHILD_PIDS[@]}"; do
 		is_ours "$pid" && kill -KILL "$pid" 2>/dev/null
+	done
+	for pid in "${IT_DAEMON_PIDS[@]}"; do
+		is_ours "$pid" && kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${IT_DAEMON_PIDS[@]}"; do
+		wait_gone "$pid" 5 ||
+		    { is_ours "$pid" && kill -KILL "$pid" 2>/dev/null; }
 	done
 	if [ -n "$IT_TMP" ] && [ -d "$IT_TMP" ]; then
 		if [ "${IT_KEEP:-0}" = 1 ]; then
@@ -253,36 +281,10 @@ remember_children() {
 	done
 }
 
-# start_pdns DIR ABI REFRACT_ARGS...: write DIR/pdns.conf and start
-# pdns_server in the background on 127.0.0.1:$PDNS_PORT, logging to
-# DIR/pdns.log.  Returns once it answers on UDP and TCP and its refract
-# coprocesses (1 TCP + distributor-threads UDP) are all up.
-# Sets PDNS_PID, PDNS_DIR, PDNS_PORT, PDNS_LOG (for the caller).
-# PDNS_EXTRA (optional) holds more pdns.conf lines.
-PDNS_THREADS=3
-start_pdns() {
-	local dir=$1 abi=$2 a
-	shift 2
-	for a in "$@"; do
-		case $a in
-		*' '*|'') die "pipe-command argument '$a' is empty or has a space" ;;
-		esac
-	done
-	mkdir -p "$dir" || die "mkdir $dir"
-	PDNS_DIR=$dir
-	PDNS_LOG=$dir/pdns.log
-	PDNS_PORT=$(pick_port) || die "no free port"
-	# --config-dir=$dir makes pdns read $dir/pdns.conf only: Debian's
-	# /etc/powerdns/pdns.d/bind.conf (launch+=bind) is never seen.
-	cat >"$dir/pdns.conf" <<-EOF
-	# written by tests/integration/lib.sh
-	launch=pipe
-	# split on single spaces and execv'd: absolute paths, no quoting
-	pipe-command=$IT_BIN $*
-	pipe-abi-version=$abi
-	pipe-timeout=2000
-	# mandatory with launch=pipe: pdns exits at start-up otherwise
-	zone-cache-refresh-interval=0
+# pdns_base_conf: the pdns.conf lines every test instance shares (caches
+# off, 127.0.0.1:$PDNS_PORT only, no network traffic), then $PDNS_EXTRA.
+pdns_base_conf() {
+	cat <<-EOF
 	# no caching: every dig must reach refract
 	cache-ttl=0
 	query-cache-ttl=0
@@ -300,14 +302,115 @@ start_pdns() {
 	local-port=$PDNS_PORT
 	${PDNS_EXTRA:-}
 	EOF
+}
+
+# pdns_prepare DIR: mkdir DIR, pick a port, set PDNS_DIR/PDNS_LOG/PDNS_PORT.
+pdns_prepare() {
+	mkdir -p "$1" || die "mkdir $1"
+	PDNS_DIR=$1
+	PDNS_LOG=$1/pdns.log
+	PDNS_PORT=$(pick_port) || die "no free port"
+}
+
+# start_pdns DIR ABI REFRACT_ARGS...: write DIR/pdns.conf and start
+# pdns_server in the background on 127.0.0.1:$PDNS_PORT, logging to
+# DIR/pdns.log.  Returns once it answers on UDP and TCP and its refract
+# coprocesses (1 TCP + distributor-threads UDP) are all up.
+# Sets PDNS_PID, PDNS_DIR, PDNS_PORT, PDNS_LOG (for the caller).
+# PDNS_EXTRA (optional) holds more pdns.conf lines.
+PDNS_THREADS=3
+start_pdns() {
+	local dir=$1 abi=$2 a
+	shift 2
+	for a in "$@"; do
+		case $a in
+		*' '*|'') die "pipe-command argument '$a' is empty or has a space" ;;
+		esac
+	done
+	pdns_prepare "$dir"
+	# --config-dir=$dir makes pdns read $dir/pdns.conf only: Debian's
+	# /etc/powerdns/pdns.d/bind.conf (launch+=bind) is never seen.
+	{
+		cat <<-EOF
+		# written by tests/integration/lib.sh
+		launch=pipe
+		# split on single spaces and execv'd: absolute paths, no quoting
+		pipe-command=$IT_BIN $*
+		pipe-abi-version=$abi
+		pipe-timeout=2000
+		# mandatory with launch=pipe: pdns exits at start-up otherwise
+		zone-cache-refresh-interval=0
+		EOF
+		pdns_base_conf
+	} >"$dir/pdns.conf"
 	launch_pdns "$dir" "ABI $abi"
 }
 
-# launch_pdns DIR LABEL: start pdns_server on DIR/pdns.conf (already
-# written, with local-port=$PDNS_PORT) and wait until it serves; see
-# start_pdns.
+# start_pdns_remote DIR CONNECTION-STRING: pdns_server with launch=remote
+# and the zone cache on (pdns's default refresh interval), e.g.
+#   start_pdns_remote DIR "pipe:command=$IT_BIN --zone ...,timeout=2000"
+#   start_pdns_remote DIR "unix:path=$IT_TMP/r.sock,timeout=2000"
+# pdns fills its zone cache with getAllDomains at start (it exits if that
+# fails) and starts/connects its backend instances lazily, so this waits
+# only until pdns answers.
+start_pdns_remote() {
+	local dir=$1 conn=$2
+	case $conn in
+	# pdns splits command= on single spaces: a double one is an empty arg
+	*'  '*|*' ,'*) die "connection string '$conn': empty argument" ;;
+	esac
+	pdns_prepare "$dir"
+	{
+		cat <<-EOF
+		# written by tests/integration/lib.sh
+		launch=remote
+		remote-connection-string=$conn
+		EOF
+		pdns_base_conf
+	} >"$dir/pdns.conf"
+	launch_pdns "$dir" "remote ${conn%%:*}" remote
+}
+
+# start_pdns_pipe_socket DIR SOCKET ABI: pdns_server with launch=pipe
+# talking to the refract daemon over SOCKET (pipe-command names the
+# socket: no process is started).  Waits until every backend instance
+# (1 TCP + distributor-threads UDP) has connected and got the banner.
+start_pdns_pipe_socket() {
+	local dir=$1 sock=$2 abi=$3
+	pdns_prepare "$dir"
+	{
+		cat <<-EOF
+		# written by tests/integration/lib.sh
+		launch=pipe
+		pipe-command=$sock
+		pipe-abi-version=$abi
+		zone-cache-refresh-interval=0
+		EOF
+		pdns_base_conf
+	} >"$dir/pdns.conf"
+	launch_pdns "$dir" "pipe over $sock, ABI $abi" socket
+}
+
+# pdns_save NAME / pdns_select NAME: remember the current pdns_server
+# (PDNS_PID, PDNS_PORT, PDNS_DIR, PDNS_LOG) and make a remembered one
+# current again, for tests that run several at once.
+pdns_save() {
+	IT_PDNS_SAVED[$1]="$PDNS_PID $PDNS_PORT $PDNS_DIR $PDNS_LOG"
+}
+pdns_select() {
+	[ -n "${IT_PDNS_SAVED[$1]:-}" ] || die "pdns_select: no pdns '$1'"
+	read -r PDNS_PID PDNS_PORT PDNS_DIR PDNS_LOG <<<"${IT_PDNS_SAVED[$1]}"
+}
+
+# launch_pdns DIR LABEL [KIND]: start pdns_server on DIR/pdns.conf
+# (already written, with local-port=$PDNS_PORT) and wait until it serves.
+# KIND says what else to wait for:
+#   pipe   (default) its refract coprocesses (see start_pdns);
+#   socket every backend instance connected to the daemon (banner logged
+#          distributor-threads + 1 times);
+#   remote nothing more (the remote backend starts instances lazily).
 launch_pdns() {
-	local dir=$1 label=$2 n
+	local dir=$1 label=$2 kind=${3:-pipe} n
 	PDNS_DIR=$dir
 	PDNS_LOG=$dir/pdns.log
 	"$PDNS_SERVER" --config-dir="$dir" --daemon=no --guardian=no \
@@ -333,6 +436,25 @@ launch_pdns() {
 		[ "$n" -lt 20 ] || die "pdns_server did not answer on 127.0.0.1:$PDNS_PORT within 10 s"
 		sleep 0.5
 	done
+	if grep -qiE 'bind2?backend' "$PDNS_LOG"; then
+		die "pdns mentions the bind backend: /etc/powerdns was read"
+	fi
+	case $kind in
+	remote)
+		say "pdns_server $PDNS_PID ($label) on 127.0.0.1:$PDNS_PORT"
+		return 0
+		;;
+	socket)
+		n=0
+		while [ "$(grep -c 'Backend launched with banner: OK	refract' "$PDNS_LOG")" -lt $((PDNS_THREADS + 1)) ]; do
+			n=$((n + 1))
+			[ "$n" -lt 100 ] || die "pdns did not log $((PDNS_THREADS + 1)) banners 'OK<TAB>refract' within 10 s"
+			sleep 0.1
+		done
+		say "pdns_server $PDNS_PID ($label) on 127.0.0.1:$PDNS_PORT"
+		return 0
+		;;
+	esac
 	# the transient start-up coprocess is killed at once; wait until
 	# exactly the persistent ones are left (bounded, ~10 s)
 	n=0
@@ -344,9 +466,6 @@ launch_pdns() {
 	remember_children
 	grep -q 'Backend launched with banner: OK	refract' "$PDNS_LOG" ||
 	    die "no 'Backend launched with banner: OK<TAB>refract' in $PDNS_LOG"
-	if grep -qiE 'bind2?backend' "$PDNS_LOG"; then
-		die "pdns mentions the bind backend: /etc/powerdns was read"
-	fi
 	say "pdns_server $PDNS_PID ($label) on 127.0.0.1:$PDNS_PORT, refract $(refract_pids | tr '\n' ' ')"
 }
 
@@ -451,14 +570,235 @@ expect_dig() {
 	return 1
 }
 
-# pdns_log_clean DESCRIPTION: no sign of coprocess trouble in pdns.log.
-PDNS_BAD_LOG='child closed|timeout waiting|coprocess|unable to ascertain|backend reported|exception|should not get here|servfail'
+# pdns_log_clean DESCRIPTION [FROM-LINE]: no sign of coprocess or
+# backend trouble in pdns.log (from line FROM-LINE on; see pdns_log_lines).
+PDNS_BAD_LOG="child closed|timeout waiting|coprocess|unable to ascertain|backend reported|exception|should not get here|servfail|no 'result' field|cannot connect|failed to initialize|could not"
 pdns_log_clean() {
 	local bad
-	bad=$(grep -iE "$PDNS_BAD_LOG" "$PDNS_LOG")
+	bad=$(tail -n +"${2:-1}" "$PDNS_LOG" | grep -iE "$PDNS_BAD_LOG")
 	if [ -z "$bad" ]; then
 		pass "$1"
 	else
 		fail "$1" "pdns.log has:" "$bad"
+	fi
+}
+
+# pdns_log_lines: the number of lines in pdns.log so far.
+pdns_log_lines() {
+	wc -l <"$PDNS_LOG"
+}
+
+# ---- AXFR ----------------------------------------------------------------------
+
+# axfr_recs TEXT: the records of a dig AXFR output, one per line, white
+# space collapsed, in order.
+axfr_recs() {
+	printf '%s\n' "$1" | grep -v '^;' | grep -v '^[[:space:]]*$' |
+	    sed -e 's/[[:space:]]\{1,\}/ /g' -e 's/ $//'
+}
+
+# expect_axfr LABEL ZONE: dig AXFR ZONE over TCP; the transfer must start
+# and end with the zone's SOA, have no SOA in between, and hold exactly
+# the records of data/ZONE.axfr (any order).
+expect_axfr() {
+	local p=$1 zone=$2 want recs n soa
+	want=$(grep -v '^#' "$IT_DATA/$zone.axfr" | grep -v '^[[:space:]]*$' |
+	    sed -e 's/[[:space:]]\{1,\}/ /g' -e 's/ $//')
+	soa=$(printf '%s\n' "$want" | awk '$4 == "SOA"')
+	dig_raw +tcp AXFR "$zone"
+	recs=$(axfr_recs "$DIG_OUT")
+	n=$(printf '%s\n' "$recs" | grep -c .)
+	if printf '%s\n' "$DIG_OUT" | grep -q 'Transfer failed\|timed out\|connection refused' ||
+	    [ "$n" -lt 2 ]; then
+		fail "$p: AXFR $zone succeeds" "$DIG_OUT"
+		return 1
+	fi
+	check_eq "$p: AXFR $zone: SOA first and last, none in between" \
+	    "$soa|$soa|" \
+	    "$(printf '%s\n' "$recs" | head -n 1)|$(printf '%s\n' "$recs" | tail -n 1)|$(printf '%s\n' "$recs" | sed '1d;$d' | awk '$4 == "SOA"')"
+	check_eq "$p: AXFR $zone holds exactly the zone's records ($n)" \
+	    "$(printf '%s\n' "$want" | LC_ALL=C sort)" \
+	    "$(printf '%s\n' "$recs" | sed '$d' | LC_ALL=C sort)"
+}
+
+# ---- the socket daemon ---------------------------------------------------------
+
+# start_daemon SOCKET REFRACT-ARGS...: run "$IT_BIN REFRACT-ARGS" in the
+# background (the arguments must make it listen on SOCKET: --listen
+# SOCKET, or a --config with `listen SOCKET`), its stderr in
+# $IT_TMP/daemon.N.log, and wait (bounded, 10 s) until it has logged
+# "listening on SOCKET" and SOCKET is a socket.  Sets DAEMON_PID and
+# DAEMON_LOG; the EXIT trap stops it.  DAEMON_NOFILE=N (optional) runs it
+# under `ulimit -n N`.
+# (A subshell waits for it and writes its exit status to a file, so that
+# bash has no "Killed" to report when a test kills it on purpose.)
+start_daemon() {
+	local sock=$1 n=0
+	shift
+	DAEMON_N=$((DAEMON_N + 1))
+	DAEMON_LOG=$IT_TMP/daemon.$DAEMON_N.log
+	DAEMON_RCFILE=$IT_TMP/daemon.$DAEMON_N.rc
+	(
+		[ -z "${DAEMON_NOFILE:-}" ] || ulimit -n "$DAEMON_NOFILE" || exit 1
+		"$IT_BIN" "$@" >"$DAEMON_LOG" 2>&1 </dev/null
+		echo $? >"$DAEMON_RCFILE"
+	) 2>/dev/null &
+	DAEMON_WRAPPER=$!
+	DAEMON_PID=
+	until [ -n "$DAEMON_PID" ]; do
+		DAEMON_PID=$(pgrep -P "$DAEMON_WRAPPER" 2>/dev/null | head -n 1)
+		if [ -z "$DAEMON_PID" ]; then
+			[ -s "$DAEMON_RCFILE" ] && break
+			n=$((n + 1))
+			[ "$n" -lt 100 ] || die "refract daemon did not start within 10 s"
+			sleep 0.05
+		fi
+	done
+	[ -n "$DAEMON_PID" ] && IT_DAEMON_PIDS+=("$DAEMON_PID")
+	n=0
+	until grep -qF "listening on $sock" "$DAEMON_LOG" && [ -S "$sock" ]; do
+		if [ -s "$DAEMON_RCFILE" ] || { [ -n "$DAEMON_PID" ] && ! alive "$DAEMON_PID"; }; then
+			die "refract daemon exited at start:$(printf '\n'; indent <"$DAEMON_LOG")"
+		fi
+		n=$((n + 1))
+		[ "$n" -lt 100 ] || die "refract daemon not listening on $sock within 10 s"
+		sleep 0.1
+	done
+	say "refract daemon $DAEMON_PID listening on $sock"
+}
+
+# stop_daemon [SIGNAL]: send SIGNAL (default TERM) to the current daemon
+# and wait (bounded, 10 s) until it is gone; its exit status is left in
+# DAEMON_RC (128 + N for death by signal N, "timeout" when it had to be
+# killed).
+DAEMON_RC=
+DAEMON_RCFILE=
+DAEMON_WRAPPER=
+stop_daemon() {
+	local sig=${1:-TERM}
+	DAEMON_RC=
+	if ! is_ours "$DAEMON_PID"; then
+		fail "refract daemon $DAEMON_PID is still running when it is to be stopped"
+		return 1
+	fi
+	kill -"$sig" "$DAEMON_PID"
+	if ! wait_gone "$DAEMON_PID" 10; then
+		is_ours "$DAEMON_PID" && kill -KILL "$DAEMON_PID"
+		wait "$DAEMON_WRAPPER" 2>/dev/null
+		DAEMON_RC=timeout
+		return 0
+	fi
+	wait "$DAEMON_WRAPPER" 2>/dev/null
+	DAEMON_RC=$(cat "$DAEMON_RCFILE" 2>/dev/null)
+}
+
+# daemon_log_tail: the daemon's log, for failure reports.
+daemon_log_tail() {
+	[ -n "$DAEMON_LOG" ] && [ -f "$DAEMON_LOG" ] && tail -n 20 "$DAEMON_LOG"
+}
+
+# sock_ask SOCKET: one connection to SOCKET; each line of stdin is sent
+# (with its newline) and the reply line read before the next is sent.
+# Prints one line per request: the reply without its newline, "<EOF>"
+# if the daemon closed the connection, "<TIMEOUT>" after 5 s.
+sock_ask() {
+	timeout 60 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+buf = b""
+out = sys.stdout.buffer
+for req in sys.stdin.buffer.read().split(b"\n")[:-1]:
+    s.sendall(req + b"\n")
+    try:
+        while b"\n" not in buf:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            buf += chunk
+    except socket.timeout:
+        out.write(b"<TIMEOUT>\n")
+        break
+    if b"\n" not in buf:
+        out.write(b"<EOF>\n")
+        break
+    line, buf = buf.split(b"\n", 1)
+    out.write(line + b"\n")
+    out.flush()
+' "$1"
+}
+
+# daemon_conns SOCKET [PID]: the number of connections open on the
+# daemon's socket (its side), or, with PID, those whose other end belongs
+# to process PID (e.g. one pdns_server).
+daemon_conns() {
+	# `ss -x state established`: Netid Recv-Q Send-Q Local Inode Peer
+	# PeerInode [users]; the daemon's side has the socket path as Local
+	ss -Hxp state established 2>/dev/null | awk -v sock="$1" -v pid="${2:-}" '
+	    $4 == sock { n++; peer[$7] = 1; next }
+	    pid != "" && index($0, "pid=" pid ",") { mine[$5] = 1 }
+	    END {
+		if (pid == "") { print n + 0; exit }
+		m = 0
+		for (i in mine) if (i in peer) m++
+		print m
+	    }'
+}
+
+# concurrent_digs LABEL N PORT...: N digs at once, spread round-robin over
+# the pdns_servers on 127.0.0.1:PORT..., a mix of UDP and TCP questions
+# about data/refract.test.zone (served as zone refract.test) with known
+# answers: A, NXDOMAIN, wildcard TXT, TXT over TCP, SRV with additional
+# data over TCP.  One check: every answer is the expected one.
+concurrent_digs() {
+	local label=$1 total=$2 i bad=0 args exp got port dir
+	local -a ports pids=()
+	shift 2
+	ports=("$@")
+	dir=$(mktemp -d "$IT_TMP/conc.XXXXXX") || die "mktemp"
+	local soa='refract.test. 300 IN SOA ns1.refract.test. hostmaster.refract.test. 2024050101 7200 900 1209600 300'
+	for i in $(seq 1 "$total"); do
+		case $((i % 5)) in
+		0) args="www.refract.test A" ;;
+		1) args="nope$i.refract.test A" ;;
+		2) args="x$i.wild.refract.test TXT" ;;
+		3) args="+tcp txt.refract.test TXT" ;;
+		4) args="+tcp _sip._udp.refract.test SRV" ;;
+		esac
+		port=${ports[$((i % ${#ports[@]}))]}
+		# shellcheck disable=SC2086  # args is a word list
+		dig @127.0.0.1 -p "$port" +norec +noedns +time=4 +tries=2 \
+		    $args >"$dir/$i.out" 2>&1 &
+		pids+=($!)
+	done
+	# each dig gives up after 2 x 4 s: the wait is bounded by that
+	wait "${pids[@]}"
+	for i in $(seq 1 "$total"); do
+		case $((i % 5)) in
+		0) exp="NOERROR qr aa
+ans www.refract.test. 300 IN A 192.0.2.1" ;;
+		1) exp="NXDOMAIN qr aa
+auth $soa" ;;
+		2) exp="NOERROR qr aa
+ans x$i.wild.refract.test. 120 IN TXT \"wildcard\"" ;;
+		3) exp='NOERROR qr aa
+ans txt.refract.test. 3600 IN TXT "first string" "second string" "third; with \"quotes\""' ;;
+		4) exp='NOERROR qr aa
+ans _sip._udp.refract.test. 3600 IN SRV 10 20 5060 sip.refract.test.
+add sip.refract.test. 3600 IN A 192.0.2.60' ;;
+		esac
+		got=$(norm_dig <"$dir/$i.out")
+		if [ "$got" != "$exp" ]; then
+			bad=$((bad + 1))
+			[ "$bad" -le 3 ] && printf 'dig #%d (port %s): expected\n%s\ngot\n%s\n' \
+			    "$i" "${ports[$((i % ${#ports[@]}))]}" "$exp" "$got" >>"$dir/errors"
+		fi
+	done
+	if [ "$bad" -eq 0 ]; then
+		pass "$label: $total concurrent digs (UDP and TCP) all answered right"
+	else
+		fail "$label: $total concurrent digs (UDP and TCP) all answered right" \
+		    "$bad wrong; the first ones:" "$(cat "$dir/errors")"
 	fi
 }

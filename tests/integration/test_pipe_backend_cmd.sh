@@ -20,7 +20,7 @@ need dig pdnsutil pdns_server pipebackend
 
 ARGS=(--zone "refract.test=$IT_TMP/refract.test.zone"
     --zone "second.test=$IT_TMP/second.test.zone")
-STAT_KEYS="queries answered empty failed bad-requests axfr commands long-lines uptime-seconds"
+STAT_KEYS="queries answered empty failed bad-requests axfr commands long-lines uptime-seconds deadlines"
 
 # backend_cmd TEXT...: run pdnsutil against the current pdns config dir;
 # stdout in $CMD_OUT, stderr in $CMD_ERR, exit status in $CMD_RC.
