@@ -371,7 +371,8 @@ rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
 			if (add_nets(c, &r->clients, &r->nclients, diag) < 0)
 				errors++;
 		} else if (strcmp(c->key, "zones") == 0 ||
-		    strcmp(c->key, "forward") == 0) {
+		    strcmp(c->key, "forward") == 0 ||
+		    strcmp(c->key, "mx-smarthost") == 0) {
 			if (r->source != NULL) {
 				rf_diag_add(diag, c->file, c->line,
 				    "a rule has one source; this one already "
@@ -386,7 +387,7 @@ rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
 	}
 	if (r->source == NULL && errors == 0) {
 		rf_diag_add(diag, n->file, n->line,
-		    "rule without a source (zones or forward)");
+		    "rule without a source (zones, forward or mx-smarthost)");
 		errors++;
 	}
 	return errors ? -1 : 0;

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/name.h"
 #include "lib/log.h"
+#include "lib/nameset.h"
 #include "lib/util.h"
 #include "lib/zimage.h"
 #include "lib/zone.h"
@@ -19,9 +21,17 @@ gen_free(struct rf_gen *g)
 {
 	size_t i;
 
-	for (i = 0; i < g->nrules; i++)
-		if (g->rules[i].ops->free != NULL)
-			g->rules[i].ops->free(&g->rules[i]);
+	for (i = 0; i < g->nrules; i++) {
+		struct rf_rule *r = &g->rules[i];
+		size_t k;
+
+		for (k = 0; k < r->nfilters; k++)
+			if (r->filters[k].ops->free != NULL)
+				r->filters[k].ops->free(&r->filters[k]);
+		free(r->filters);
+		if (r->ops->free != NULL)
+			r->ops->free(r);
+	}
 	free(g->rules);
 	for (i = 0; i < g->nupstreams; i++)
 		rf_upstream_unref(g->upstreams[i]);
@@ -132,6 +142,35 @@ make_upstreams(struct rf_engine *e, struct rf_gen *g, struct rf_diag *diag)
 	return errors ? -1 : 0;
 }
 
+/* The filters of a rule, in the order the block lists them. */
+static int
+make_filters(struct rf_rule *r, const struct rf_conf_node *block,
+    struct rf_env *env, struct rf_diag *diag)
+{
+	int errors = 0;
+	size_t i;
+
+	for (i = 0; i < block->nchildren; i++) {
+		const struct rf_conf_node *n = &block->children[i];
+		const struct rf_filter_ops *ops = rf_filter_find(n->key);
+		struct rf_filter *f;
+
+		if (ops == NULL)
+			continue;
+		r->filters = rf_xreallocarray(r->filters, r->nfilters + 1,
+		    sizeof(*r->filters));
+		f = &r->filters[r->nfilters++];
+		memset(f, 0, sizeof(*f));
+		f->ops = ops;
+		f->env = env;
+		if (ops->client_dependent)
+			r->client_dependent = true;
+		if (ops->init(f, n, env, diag) < 0)
+			errors++;
+	}
+	return errors ? -1 : 0;
+}
+
 /*
  * The rule chain: the configured rules in order.  Zone files answer first
  * for their own names unless a rule names `zones` explicitly (to put
@@ -164,9 +203,12 @@ make_rules(struct rf_gen *g, struct rf_diag *diag)
 		RF_REQUIRE(r->ops != NULL);
 		r->env = &g->env;
 		r->conf = rc;
+		r->client_dependent = rc->nclients > 0;
 		n++;
 		if (r->ops->init != NULL &&
 		    r->ops->init(r, rc->node, &g->env, diag) < 0)
+			errors++;
+		if (make_filters(r, rc->node, &g->env, diag) < 0)
 			errors++;
 	}
 	g->nrules = n;
@@ -187,11 +229,14 @@ rf_gen_build(struct rf_engine *e, const struct rf_options *opts,
 		errors++;
 	if (e->cache == NULL)
 		e->cache = rf_cache_new(&g->cfg.cache, e->sched);
+	if (e->exchangers == NULL)
+		e->exchangers = rf_nameset_new(0);
 	if (make_upstreams(e, g, diag) < 0)
 		errors++;
 	g->env.zdb = g->zdb;
 	g->env.sched = e->sched;
 	g->env.cache = e->cache;
+	g->env.exchangers = e->exchangers;
 	g->env.upstreams = g->upstreams;
 	g->env.nupstreams = g->nupstreams;
 	g->env.cfg = &g->cfg;
@@ -236,6 +281,8 @@ rf_engine_fini(struct rf_engine *e)
 	e->gen = NULL;
 	rf_cache_free(e->cache);
 	e->cache = NULL;
+	rf_nameset_free(e->exchangers);
+	e->exchangers = NULL;
 }
 
 void
@@ -271,6 +318,13 @@ finish(struct rf_query *q, int rc)
 
 	if (q->eng != NULL)
 		rf_timer_stop(q->eng->sched, &q->deadline);
+	/* the answering rule's filters, in order */
+	if (rc >= 0 && q->gen != NULL && q->rule < q->gen->nrules) {
+		const struct rf_rule *r = &q->gen->rules[q->rule];
+
+		for (i = 0; i < r->nfilters; i++)
+			r->filters[i].ops->after(&r->filters[i], q);
+	}
 	/* An answer that depends on who asked must not be cached by pdns
 	 * for everybody: a non-zero scope keeps it out of the packet and
 	 * query caches (pdns-protocols.md §1.7, §4). */
@@ -331,6 +385,16 @@ find_client(const struct rf_gen *g, struct rf_query *q)
 	}
 }
 
+/* Undo a filter's question rewrite when its rule passes the question on. */
+static void
+restore_question(struct rf_query *q)
+{
+	if (rf_name_canon(q->qname, q->qname_len, q->canon, &q->canon_len) <
+	    0)
+		q->canon_len = 0; /* was valid when the query was parsed */
+	q->zone_id = q->asked_zone_id;
+}
+
 /* Offer the query to the matching rules from q->rule on. */
 static void
 run(struct rf_query *q)
@@ -341,15 +405,20 @@ run(struct rf_query *q)
 		struct rf_rule *r = &g->rules[q->rule];
 		int rc;
 
-		if (r->conf != NULL && r->conf->nclients > 0 &&
-		    rf_rule_matches_name(r, q))
+		size_t i;
+
+		if (r->client_dependent && rf_rule_matches_name(r, q))
 			q->client_dependent = true;
 		if (!rf_rule_matches(r, q)) {
 			q->rule++;
 			continue;
 		}
+		for (i = 0; i < r->nfilters; i++)
+			if (r->filters[i].ops->before != NULL)
+				r->filters[i].ops->before(&r->filters[i], q);
 		rc = r->ops->query(r, q);
 		if (rc == RF_RULE_NEXT) {
+			restore_question(q);
 			q->rule++;
 			q->rule_state = NULL;
 			continue;
@@ -373,6 +442,7 @@ rf_engine_query(struct rf_engine *e, struct rf_query *q)
 	q->gen = rf_gen_ref(e->gen);
 	q->eng = e;
 	q->rule = 0;
+	q->asked_zone_id = q->zone_id;
 	if (q->deadline_ms == 0)
 		q->deadline_ms = rf_engine_deadline(e, 0);
 	find_client(q->gen, q);

@@ -59,6 +59,7 @@ struct rf_engine {
 	struct rf_io io;       /* how c-ares sockets are watched */
 	bool fake_upstreams;   /* replay: scripted upstreams, no network */
 	struct rf_cache *cache;/* owned; kept across reloads */
+	struct rf_nameset *exchangers; /* owned; kept across reloads */
 };
 
 /**

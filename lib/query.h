@@ -59,6 +59,7 @@ struct rf_query {
 	size_t canon_len;
 	uint16_t qtype;       /* RF_T_ANY for ANY */
 	int32_t zone_id;      /* -1 when pdns does not know the zone */
+	int32_t asked_zone_id;/* as pdns sent it (a filter may change zone_id) */
 	const char *remote;   /* client address text, "" if none */
 	const char *local;    /* address the query arrived on, "" if none */
 	const char *real_remote; /* ECS subnet or remote/32, "" if none */

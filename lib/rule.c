@@ -14,7 +14,30 @@
 static const struct rf_rule_ops *const registry[] = {
 	&rf_rule_zones,
 	&rf_rule_forward,
+	&rf_rule_mx_smarthost,
 };
+
+static const struct rf_filter_ops *const filters[] = {
+	&rf_filter_ttl,
+	&rf_filter_nat_map,
+};
+
+const struct rf_filter_ops *
+rf_filter_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < RF_ARRAY_LEN(filters); i++)
+		if (strcmp(filters[i]->name, name) == 0)
+			return filters[i];
+	return NULL;
+}
+
+bool
+rf_rule_common_key(const char *key)
+{
+	return rf_config_rule_key(key) || rf_filter_find(key) != NULL;
+}
 
 const struct rf_rule_ops *
 rf_rule_find(const char *name)
@@ -30,7 +53,7 @@ rf_rule_find(const char *name)
 const char *
 rf_rule_names(void)
 {
-	return "zones, forward";
+	return "zones, forward, mx-smarthost";
 }
 
 bool

@@ -60,6 +60,7 @@ struct rf_env {
 	const struct rf_zdb *zdb;      /* zone data; never NULL (may be empty) */
 	struct rf_sched *sched;        /* clock, timers, deferred calls */
 	struct rf_cache *cache;        /* upstream answers (process-wide) */
+	struct rf_nameset *exchangers; /* mx-smarthost memory (process-wide) */
 	struct rf_upstream **upstreams;/* the configured upstream sets */
 	size_t nupstreams;
 	const struct rf_config *cfg;
@@ -86,6 +87,35 @@ struct rf_rule_ops {
 	void (*zones)(struct rf_rule *r, rf_zone_emit_fn emit, void *ctx);
 };
 
+/*
+ * Filters transform what a rule's source produced, in the order the rule
+ * lists them, on zone-file and forwarded data alike.  They are
+ * synchronous: a filter never waits.
+ */
+struct rf_filter;
+
+struct rf_filter_ops {
+	const char *name; /* the config keyword inside a rule block */
+	/* Answers after this filter depend on the client: they get a scope
+	 * so that pdns does not cache them for everybody. */
+	bool client_dependent;
+	int (*init)(struct rf_filter *f, const struct rf_conf_node *node,
+	    struct rf_env *env, struct rf_diag *diag);
+	/** Before the source runs: may rewrite the question's canonical
+	 *  name (q->canon; the owner written back stays q->qname).  May be
+	 *  NULL. */
+	void (*before)(struct rf_filter *f, struct rf_query *q);
+	/** After the source answered (not on failure): transform q->rrs. */
+	void (*after)(struct rf_filter *f, struct rf_query *q);
+	void (*free)(struct rf_filter *f);
+};
+
+struct rf_filter {
+	const struct rf_filter_ops *ops;
+	struct rf_env *env;
+	void *data;
+};
+
 struct rf_rule {
 	const struct rf_rule_ops *ops;
 	struct rf_env *env;  /* borrowed from the generation */
@@ -93,7 +123,16 @@ struct rf_rule {
 	/* what the rule matches (names, clients); NULL for the implicit zones
 	 * rule, which is offered every question */
 	const struct rf_rule_conf *conf;
+	struct rf_filter *filters;
+	size_t nfilters;
+	bool client_dependent; /* a client condition or such a filter */
 };
+
+/** The filter type registered under name, or NULL. */
+const struct rf_filter_ops *rf_filter_find(const char *name);
+/** True for keys of a rule block that are not the source's own: the
+ *  match keys and the filters.  A source skips them when checking. */
+bool rf_rule_common_key(const char *key);
 
 /**
  * Does the rule match the question?  Names by suffix or regex; the client
@@ -118,9 +157,12 @@ const char *rf_rule_names(void);
  */
 void rf_query_resume(struct rf_query *q, int rc);
 
-/* The built-in rules. */
+/* The built-in rules and filters. */
 extern const struct rf_rule_ops rf_rule_zones;
 extern const struct rf_rule_ops rf_rule_forward;
+extern const struct rf_rule_ops rf_rule_mx_smarthost;
+extern const struct rf_filter_ops rf_filter_ttl;
+extern const struct rf_filter_ops rf_filter_nat_map;
 
 /** The zone id pdns sees for a forwarded apex: derived from the name, so
  *  that every process and every reload agree. */

@@ -33,13 +33,42 @@
  * asked types comes back as an empty non-terminal (NODATA over remote).
  * SERVFAIL, REFUSED, a timeout or a malformed packet make the lookup fail
  * (PIPE FAIL, remote SERVFAIL) unless serve-stale has an older answer.
+ *
+ * The mx-smarthost rule is the same source with one rewrite, for a mail
+ * server that simply follows DNS but must send IPv4 mail through its
+ * ISP's relay (outbound port 25 blocked) and IPv6 mail directly:
+ *
+ *   rule mail {
+ *       client 192.0.2.25            the mail server
+ *       mx-smarthost isp {
+ *           relay smtp.isp.example   addresses, or one host name
+ *           implicit-mx yes          RFC 5321 §5.1 (default no; needs
+ *                                    pdns's consistent-backends=no, so
+ *                                    that MX questions arrive as MX)
+ *       }
+ *   }
+ *
+ * MX records go out as upstream says; their targets are remembered as
+ * mail exchangers for the records' TTL (and their A/AAAA are fetched
+ * ahead, so the follow-up question is a cache hit).  For a remembered
+ * exchanger the A records are replaced by the relay's IPv4 addresses, TTL
+ * the smaller of the two; AAAA stays; an exchanger without A gets none.
+ * Only remembered exchangers are rewritten — the other A records the mail
+ * server looks up (DNSBLs, web hosts) pass unchanged, and so do pdns's
+ * own lookups without a client.  With implicit-mx a domain whose MX
+ * question has no MX is remembered itself.  The memory is
+ * one per process: shared by every connection of a --listen daemon.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/cache.h"
 #include "lib/config.h"
+#include "lib/log.h"
+#include "lib/nameset.h"
+#include "lib/net.h"
 #include "lib/resolver.h"
 #include "lib/rrtype.h"
 #include "lib/rule.h"
@@ -58,7 +87,17 @@ struct fwd {
 	uint16_t types[MAX_TYPES];
 	size_t ntypes;
 	int32_t id;                /* explicit id for the suffix, or 0 */
+	/* mx-smarthost */
+	bool smarthost;
+	bool implicit_mx;
+	struct rf_addr relays[16]; /* relay given as IPv4 addresses */
+	size_t nrelays;
+	char *relay_name;          /* or as a host name (canonical) */
+	char *memkey;              /* exchanger memory: "label\0" prefix */
+	size_t memkey_len;
 };
+
+enum { SLOT_DATA, SLOT_RELAY };
 
 struct fwdq;
 
@@ -77,6 +116,7 @@ struct fwdq {
 	struct rf_answer *answers[MAX_TYPES + 1];
 	uint32_t ages[MAX_TYPES + 1];
 	struct fslot slots[MAX_TYPES + 1];
+	uint8_t kinds[MAX_TYPES + 1];      /* SLOT_* */
 	struct rf_query *q;
 	struct rf_rule *r;
 };
@@ -148,8 +188,183 @@ add(struct rf_query *q, uint16_t type, uint32_t ttl, const char *content,
 	rf_query_add(q, &rr);
 }
 
-/* Turn the answers into the query's records. */
+static int smarthost(struct rf_rule *r, struct rf_query *q,
+    struct fwdq *st);
+
+/* ---- mx-smarthost: the exchanger memory --------------------------------- */
+
+static size_t
+mem_key(const struct fwd *f, const char *canon, size_t len, char *out)
+{
+	memcpy(out, f->memkey, f->memkey_len);
+	memcpy(out + f->memkey_len, canon, len);
+	return f->memkey_len + len;
+}
+
+static bool
+is_exchanger(const struct rf_rule *r, const char *canon, size_t len)
+{
+	const struct fwd *f = r->data;
+	char key[RF_NAME_TEXT_MAX + 300];
+
+	if (!f->smarthost || len > RF_NAME_TEXT_MAX)
+		return false;
+	return rf_nameset_has(r->env->exchangers, key,
+	    mem_key(f, canon, len, key), rf_sched_now(r->env->sched));
+}
+
 static void
+remember(const struct rf_rule *r, const char *canon, size_t len,
+    uint32_t ttl)
+{
+	const struct fwd *f = r->data;
+	char key[RF_NAME_TEXT_MAX + 300];
+
+	rf_nameset_put(r->env->exchangers, key, mem_key(f, canon, len, key),
+	    rf_sched_now(r->env->sched) + (uint64_t)ttl * 1000);
+}
+
+static void
+prefetched(void *arg, struct rf_answer *a, uint32_t age)
+{
+	(void)arg;
+	(void)a;
+	(void)age;
+}
+
+/* Warm the cache for an exchanger: the mail server asks for its address
+ * right after the MX.  Nobody waits for these. */
+static void
+prefetch(const struct rf_rule *r, const char *canon, size_t len)
+{
+	const struct fwd *f = r->data;
+	static const uint16_t types[] = { RF_T_A, RF_T_AAAA };
+	size_t i;
+
+	for (i = 0; i < RF_ARRAY_LEN(types); i++) {
+		struct rf_answer *hit = NULL;
+		struct rf_cache_wait *w;
+		uint32_t age;
+
+		if (rf_cache_get(r->env->cache, f->up, canon, len, types[i],
+		    prefetched, NULL, &hit, &age, &w) == 1)
+			rf_answer_unref(hit);
+	}
+}
+
+/* The target name of MX content ("10 mx.example.net."), canonical. */
+static int
+mx_target(const char *content, size_t len, char *out, size_t *outlen)
+{
+	const char *sp = memchr(content, ' ', len);
+
+	if (sp == NULL)
+		return -1;
+	sp++;
+	return rf_name_canon(sp, len - (size_t)(sp - content), out, outlen);
+}
+
+static int
+smarthost(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
+{
+	const struct fwd *f = r->data;
+	bool saw_mx = false;
+	uint32_t a_ttl = UINT32_MAX, relay_ttl = UINT32_MAX;
+	const struct rf_answer *relay = NULL;
+	size_t i, k, nrelay = 0;
+	bool had_a = false;
+	int32_t zone_id = -1;
+
+	/* learn the exchangers of every MX answered */
+	for (i = 0; i < q->nrrs; i++) {
+		char target[RF_NAME_TEXT_MAX + 1];
+		size_t tlen;
+
+		if (q->rrs[i].type != RF_T_MX)
+			continue;
+		saw_mx = true;
+		if (mx_target(q->rrs[i].content, q->rrs[i].content_len,
+		    target, &tlen) < 0 || tlen == 0)
+			continue; /* "0 ." is a null MX (RFC 7505) */
+		remember(r, target, tlen, q->rrs[i].ttl);
+		prefetch(r, target, tlen);
+	}
+	/* RFC 5321 §5.1: no MX, the domain itself is the exchanger.  Only
+	 * for a real MX question: an ANY (pdns's default) comes for every
+	 * name the mail server looks up, DNSBL names and web hosts too. */
+	if (f->implicit_mx && q->qtype == RF_T_MX && !saw_mx) {
+		for (i = 0; i < st->n; i++) {
+			const struct rf_answer *a = st->answers[i];
+
+			if (st->kinds[i] == SLOT_DATA && st->types[i] ==
+			    RF_T_MX && a->rcode == 0) {
+				uint32_t ttl = rf_answer_ttl(a);
+
+				remember(r, q->canon, q->canon_len,
+				    ttl ? ttl : 300);
+			}
+		}
+	}
+	/* the rewrite is for the mail server: not for pdns's own lookups */
+	if (!q->has_client || !is_exchanger(r, q->canon, q->canon_len))
+		return RF_RULE_DONE;
+
+	/* replace the A records by the relay's IPv4 addresses */
+	for (i = 0; i < st->n; i++)
+		if (st->kinds[i] == SLOT_RELAY)
+			relay = st->answers[i];
+	if (f->relay_name != NULL && relay == NULL) {
+		/* learned during this very answer: the relay was not asked
+		 * for; the next question for this name gets it */
+		return RF_RULE_DONE;
+	}
+	for (i = 0, k = 0; i < q->nrrs; i++) {
+		if (q->rrs[i].type == RF_T_A) {
+			had_a = true;
+			a_ttl = RF_MIN(a_ttl, q->rrs[i].ttl);
+			zone_id = q->rrs[i].zone_id;
+			continue;
+		}
+		q->rrs[k++] = q->rrs[i];
+	}
+	q->nrrs = k;
+	if (!had_a)
+		return RF_RULE_DONE; /* an exchanger without A gets none */
+	for (i = 0; relay != NULL && i < relay->nrrs; i++) {
+		const struct rf_arr *x = &relay->rrs[i];
+
+		if (x->kind != RF_ARR_ANSWER || x->type != RF_T_A)
+			continue;
+		relay_ttl = RF_MIN(relay_ttl, x->ttl);
+	}
+	for (i = 0; relay != NULL && i < relay->nrrs; i++) {
+		const struct rf_arr *x = &relay->rrs[i];
+
+		if (x->kind != RF_ARR_ANSWER || x->type != RF_T_A)
+			continue;
+		add(q, RF_T_A, RF_MIN(a_ttl, relay_ttl),
+		    rf_answer_str(relay, x->content), x->content_len, zone_id,
+		    1);
+		nrelay++;
+	}
+	for (i = 0; i < f->nrelays; i++) {
+		char text[64];
+
+		rf_addr_format(&f->relays[i], text, sizeof(text));
+		add(q, RF_T_A, a_ttl, text, strlen(text), zone_id, 1);
+		nrelay++;
+	}
+	if (nrelay == 0) {
+		rf_warn("mx-smarthost: the relay %s has no IPv4 address",
+		    f->relay_name ? f->relay_name : "");
+		return -EIO;
+	}
+	return RF_RULE_DONE;
+}
+
+/* Turn the answers into the query's records.  @return RF_RULE_DONE or a
+ * negative errno. */
+static int
 build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 {
 	const char *suffix = suffix_of(r, q);
@@ -164,6 +379,8 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 		const struct rf_answer *a = st->answers[i];
 		const struct rf_arr *soa = rf_answer_soa(a);
 
+		if (st->kinds[i] != SLOT_DATA)
+			continue;
 		for (k = 0; k < a->nrrs; k++)
 			if (a->rrs[k].type == RF_T_SOA &&
 			    a->rrs[k].kind == RF_ARR_ANSWER)
@@ -172,6 +389,9 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			id = zone_id(r, rf_answer_str(a, soa->owner),
 			    soa->owner_len);
 	}
+	/* outside an SOA answer, the zone pdns already found for it */
+	if (id == -1 && q->zone_id >= 0)
+		id = q->zone_id;
 	if (id == -1 || is_suffix)
 		id = zone_id(r, suffix ? suffix : q->canon,
 		    suffix ? strlen(suffix) : q->canon_len);
@@ -179,6 +399,8 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	for (i = 0; i < st->n; i++) {
 		const struct rf_answer *a = st->answers[i];
 
+		if (st->kinds[i] != SLOT_DATA)
+			continue;
 		if (a->rcode == 0)
 			exists = true;
 		for (k = 0; k < a->nrrs; k++) {
@@ -204,7 +426,14 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			add(q, RF_T_SOA, out_ttl(soa->ttl, st->ages[0]),
 			    rf_answer_str(a, soa->content), soa->content_len,
 			    id, 1);
-		return;
+		return RF_RULE_DONE;
+	}
+	if (((struct fwd *)r->data)->smarthost) {
+		int rc = smarthost(r, q, st);
+
+		if (rc < 0)
+			return rc;
+		any = any || q->nrrs > 0;
 	}
 	if (!any && exists && q->qtype == RF_T_ANY) {
 		struct rf_rr rr = {
@@ -218,6 +447,7 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 
 		rf_query_add(q, &rr);
 	}
+	return RF_RULE_DONE;
 }
 
 static void
@@ -242,6 +472,7 @@ on_answer(void *arg, struct rf_answer *a, uint32_t age)
 	struct fwdq *st = slot->st;
 	struct rf_rule *r = st->r;
 	struct rf_query *q = st->q;
+	int rc;
 
 	st->waits[slot->i] = NULL;
 	st->pending--;
@@ -255,9 +486,9 @@ on_answer(void *arg, struct rf_answer *a, uint32_t age)
 	st->ages[slot->i] = age;
 	if (st->pending > 0)
 		return;
-	build(r, q, st);
+	rc = build(r, q, st);
 	release(r, st);
-	rf_query_resume(q, RF_RULE_DONE);
+	rf_query_resume(q, rc);
 }
 
 static bool
@@ -296,13 +527,23 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	} else {
 		st->types[st->n++] = q->qtype;
 	}
+	/* an exchanger's A records will be the relay's */
+	if (f->smarthost && f->relay_name != NULL &&
+	    (q->qtype == RF_T_A || q->qtype == RF_T_ANY) &&
+	    is_exchanger(r, q->canon, q->canon_len)) {
+		st->kinds[st->n] = SLOT_RELAY;
+		st->types[st->n++] = RF_T_A;
+	}
 	for (i = 0; i < st->n; i++) {
 		struct rf_answer *hit = NULL;
 		uint32_t age = 0;
+		bool relay = st->kinds[i] == SLOT_RELAY;
 
 		st->slots[i].st = st;
 		st->slots[i].i = i;
-		rc = rf_cache_get(r->env->cache, f->up, q->canon, q->canon_len,
+		rc = rf_cache_get(r->env->cache, f->up,
+		    relay ? f->relay_name : q->canon,
+		    relay ? strlen(f->relay_name) : q->canon_len,
 		    st->types[i], on_answer, &st->slots[i], &hit, &age,
 		    &st->waits[i]);
 		if (rc < 0) {
@@ -325,9 +566,9 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	}
 	if (st->pending > 0)
 		return RF_RULE_ASYNC;
-	build(r, q, st);
+	rc = build(r, q, st);
 	release(r, st);
-	return RF_RULE_DONE;
+	return rc;
 }
 
 static void
@@ -337,6 +578,75 @@ fwd_cancel(struct rf_rule *r, struct rf_query *q)
 
 	if (st != NULL)
 		release(r, st);
+}
+
+static int
+smarthost_init(struct rf_rule *r, struct fwd *f,
+    const struct rf_conf_node *src, struct rf_diag *diag)
+{
+	const char *label = r->conf->label;
+	int errors = 0;
+	size_t i, k;
+
+	/* the memory is per process; this rule's part of it by its label
+	 * and position, which stay the same over a reload */
+	f->memkey_len = strlen(label) + 1 + 8;
+	f->memkey = rf_xcalloc(1, f->memkey_len);
+	snprintf(f->memkey, f->memkey_len, "%s", label);
+	snprintf(f->memkey + strlen(label) + 1, 8, "%zu",
+	    (size_t)(r->conf - r->env->cfg->rules));
+	for (i = 0; i < src->nchildren; i++) {
+		const struct rf_conf_node *c = &src->children[i];
+
+		if (strcmp(c->key, "relay") == 0) {
+			if (rf_conf_nargs(c, 1, 16, diag) < 0) {
+				errors++;
+				continue;
+			}
+			for (k = 0; k < c->nargs; k++) {
+				struct rf_addr a;
+				char canon[RF_NAME_TEXT_MAX + 1];
+				size_t len;
+
+				if (rf_addr_parse(c->args[k],
+				    strlen(c->args[k]), &a) == 0) {
+					if (a.family != 4) {
+						rf_diag_add(diag, c->file,
+						    c->line, "'relay': %s is "
+						    "not IPv4 (IPv6 mail goes "
+						    "direct)", c->args[k]);
+						errors++;
+						continue;
+					}
+					f->relays[f->nrelays++] = a;
+				} else if (c->nargs == 1 &&
+				    rf_name_canon(c->args[k],
+				    strlen(c->args[k]), canon, &len) == 0) {
+					f->relay_name = rf_xstrndup(canon,
+					    len);
+				} else {
+					rf_diag_add(diag, c->file, c->line,
+					    "'relay' takes IPv4 addresses or "
+					    "one host name");
+					errors++;
+				}
+			}
+		} else if (strcmp(c->key, "implicit-mx") == 0) {
+			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			    rf_conf_bool(c, 0, &f->implicit_mx, diag) < 0)
+				errors++;
+		} else {
+			rf_conf_unknown(c, "in mx-smarthost (known: relay, "
+			    "implicit-mx)", diag);
+			errors++;
+		}
+	}
+	if (f->nrelays == 0 && f->relay_name == NULL && errors == 0) {
+		rf_diag_add(diag, src->file, src->line,
+		    "mx-smarthost needs a relay");
+		errors++;
+	}
+	return errors ? -1 : 0;
 }
 
 static int
@@ -351,11 +661,14 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 	size_t i, k;
 
 	r->data = f;
-	if (src->nargs > 1 || src->block) {
+	f->smarthost = strcmp(src->key, "mx-smarthost") == 0;
+	if (src->nargs > 1 || (src->block && !f->smarthost)) {
 		rf_diag_add(diag, src->file, src->line,
-		    "'forward' takes one upstream name");
+		    "'%s' takes one upstream name", src->key);
 		errors++;
 	}
+	if (f->smarthost && smarthost_init(r, f, src, diag) < 0)
+		errors++;
 	for (i = 0; i < env->nupstreams; i++)
 		if (upname == NULL ? strcmp(env->upstreams[i]->name,
 		    "system") == 0 : strcmp(env->upstreams[i]->name,
@@ -372,7 +685,7 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 		const struct rf_conf_node *n = &block->children[i];
 		long v;
 
-		if (rf_config_rule_key(n->key) || n == src)
+		if (rf_rule_common_key(n->key) || n == src)
 			continue;
 		if (strcmp(n->key, "any-types") == 0) {
 			if (rf_conf_nargs(n, 1, MAX_TYPES, diag) < 0) {
@@ -411,8 +724,8 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 			f->id = (int32_t)v;
 		} else {
 			rf_conf_unknown(n, "in a forward rule (known: name, "
-			    "name-regex, client, forward, any-types, id)",
-			    diag);
+			    "name-regex, client, forward, mx-smarthost, "
+			    "any-types, id, ttl, nat-map)", diag);
 			errors++;
 		}
 	}
@@ -422,7 +735,13 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 static void
 fwd_free(struct rf_rule *r)
 {
-	free(r->data);
+	struct fwd *f = r->data;
+
+	if (f != NULL) {
+		free(f->relay_name);
+		free(f->memkey);
+	}
+	free(f);
 }
 
 /* getAllDomains: the finite suffixes (never the root: pdns would then be
@@ -467,6 +786,15 @@ fwd_zones(struct rf_rule *r, rf_zone_emit_fn emit, void *ctx)
 
 const struct rf_rule_ops rf_rule_forward = {
 	.name = "forward",
+	.init = fwd_init,
+	.query = fwd_query,
+	.cancel = fwd_cancel,
+	.free = fwd_free,
+	.zones = fwd_zones,
+};
+
+const struct rf_rule_ops rf_rule_mx_smarthost = {
+	.name = "mx-smarthost",
 	.init = fwd_init,
 	.query = fwd_query,
 	.cancel = fwd_cancel,
