@@ -22,6 +22,7 @@
 
 #include "coprocess/conn.h"
 #include "coprocess/listen.h"
+#include "coprocess/reload.h"
 #include "coprocess/loop.h"
 #include "coprocess/replay.h"
 #include "lib/diag.h"
@@ -207,6 +208,7 @@ struct server {
 	struct rf_conn *stdio;
 	bool stdio_done;
 	struct rf_listener listener;
+	struct rf_reloader reloader;
 };
 
 /* Tell systemd (Type=notify) that the socket is there, so that a pdns
@@ -249,54 +251,6 @@ stdio_closed(struct rf_conn *c, void *arg)
 	rf_loop_stop(srv->loop);
 }
 
-/*
- * Build a generation from the files.  With a zone image configured the
- * image is compiled first and the generation maps it, so that the daemon
- * shares its zone memory with every process pdns starts.
- */
-static struct rf_gen *
-build_fresh(struct rf_engine *e, const struct rf_options *opts,
-    struct rf_diag *diag)
-{
-	struct rf_options o = *opts;
-	struct rf_gen *g;
-
-	o.parse_zones = 1;
-	g = rf_gen_build(e, &o, diag);
-	if (g == NULL || g->cfg.zone_image == NULL)
-		return g;
-	if (rf_zimage_write(g->zdb, g->cfg.zone_image, diag) < 0) {
-		rf_gen_unref(g);
-		return NULL;
-	}
-	rf_gen_unref(g);
-	o.parse_zones = 0;
-	return rf_gen_build(e, &o, diag);
-}
-
-static void
-reload(struct server *srv)
-{
-	struct rf_diag diag;
-	struct rf_gen *g;
-
-	rf_diag_init(&diag);
-	g = build_fresh(srv->eng, &srv->eng->opts, &diag);
-	if (g == NULL) {
-		size_t i;
-
-		for (i = 0; i < diag.count; i++)
-			rf_err("reload: %s", diag.msgs[i]);
-		rf_err("reload failed; the previous configuration stays in "
-		    "force");
-	} else {
-		rf_engine_set_gen(srv->eng, g);
-		rf_notice("reloaded: %u zones, %u records",
-		    (unsigned)g->zdb->nzones, (unsigned)g->zdb->nrecs);
-	}
-	rf_diag_fini(&diag);
-}
-
 static void
 on_signal(struct rf_loop *loop, int signo, void *arg)
 {
@@ -304,7 +258,7 @@ on_signal(struct rf_loop *loop, int signo, void *arg)
 
 	if (signo == SIGHUP) {
 		rf_notice("SIGHUP: reloading");
-		reload(srv);
+		rf_reloader_start(&srv->reloader, NULL, NULL);
 		return;
 	}
 	rf_notice("signal %d: shutting down", signo);
@@ -323,9 +277,11 @@ serve_socket(struct rf_loop *loop, struct rf_engine *eng)
 	    rf_listener_open(&srv.listener, srv.loop, eng,
 	    &eng->gen->cfg.listen) < 0)
 		return 1;
+	rf_reloader_init(&srv.reloader, loop, eng);
 	notify_ready();
 	rf_loop_run(srv.loop);
 	rf_listener_close(&srv.listener);
+	rf_reloader_fini(&srv.reloader);
 	return 0;
 }
 
@@ -343,6 +299,7 @@ serve(struct rf_loop *loop, struct rf_engine *eng)
 		rf_log_errno(RF_LOG_ERR, "signal pipe");
 		return 1;
 	}
+	rf_reloader_init(&srv.reloader, loop, eng);
 	srv.stdio = rf_conn_new(srv.loop, eng, STDIN_FILENO, STDOUT_FILENO,
 	    true, stdio_closed, &srv);
 	rf_loop_run(srv.loop);
@@ -352,6 +309,7 @@ serve(struct rf_loop *loop, struct rf_engine *eng)
 		rf_conn_flush(srv.stdio);
 	}
 	rf_conn_free(srv.stdio);
+	rf_reloader_fini(&srv.reloader);
 	/* leave a terminal as we found it */
 	if (in_fl >= 0)
 		fcntl(STDIN_FILENO, F_SETFL, in_fl);

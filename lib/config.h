@@ -71,6 +71,8 @@ struct rf_options {
 	size_t nzones;
 	const char *listen;        /* --listen PATH, or NULL */
 	int parse_zones;           /* read zone files even with an image */
+	int image_fd;              /* > 0: map the zones from this image
+				    * (a reload's fresh build) */
 };
 
 struct rf_listen_conf {

@@ -49,6 +49,18 @@ load_zones(struct rf_gen *g, const struct rf_options *opts,
 	int errors = 0;
 	size_t i;
 
+	if (opts->image_fd > 0 && !opts->parse_zones) {
+		char why[512];
+
+		g->zdb = rf_zimage_open_fd(opts->image_fd, g->cfg.zones,
+		    g->cfg.nzones, false, why, sizeof(why));
+		if (g->zdb != NULL) {
+			g->from_image = true;
+			return 0;
+		}
+		rf_diag_add(diag, NULL, 0, "the fresh zone image: %s", why);
+		return -1;
+	}
 	if (g->cfg.zone_image != NULL && !opts->parse_zones) {
 		char why[512];
 
@@ -508,8 +520,9 @@ static const char help_text[] =
     "refract backend commands:\n"
     "  help     this text\n"
     "  version  the refract version\n"
-    "  stats    query and error counters\n"
-    "  zones    the loaded zones: id, name, serial, records";
+    "  stats    query, error, upstream and cache counters\n"
+    "  zones    the loaded zones: id, name, serial, records\n"
+    "  reload   read the config and zone files again (answers when done)";
 
 /* Upstream and cache counters, after the basic ones. */
 static void

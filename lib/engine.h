@@ -50,6 +50,9 @@ struct rf_stats {
 	uint64_t deadlines;    /* lookups failed because time ran out */
 };
 
+/** Called when a requested reload is over; text says how it went. */
+typedef void (*rf_reload_done_fn)(void *arg, bool ok, const char *text);
+
 struct rf_engine {
 	struct rf_gen *gen;    /* current generation; never NULL once loaded */
 	struct rf_stats stats;
@@ -60,6 +63,12 @@ struct rf_engine {
 	bool fake_upstreams;   /* replay: scripted upstreams, no network */
 	struct rf_cache *cache;/* owned; kept across reloads */
 	struct rf_nameset *exchangers; /* owned; kept across reloads */
+	/* Reload on request (the `reload` backend command), provided by the
+	 * driver, which owns processes; NULL where there is none (replay).
+	 * done is called once, later; reload_cancel forgets a request. */
+	int (*reload)(struct rf_engine *e, rf_reload_done_fn done, void *arg);
+	void (*reload_cancel)(struct rf_engine *e, void *arg);
+	void *reload_ctx;
 };
 
 /**

@@ -84,6 +84,7 @@ struct rf_query {
 	size_t rule;          /* index of the rule now handling the query */
 	void *rule_state;     /* that rule's per-query state (in the arena) */
 	bool async;           /* a rule is working on it in the background */
+	bool reload;          /* a `reload` command waiting for its end */
 	struct rf_timer deadline; /* running while async */
 	struct rf_engine *eng;
 	bool complete;

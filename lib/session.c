@@ -41,7 +41,9 @@ rf_session_fini(struct rf_session *s)
 
 	for (q = s->head; q != NULL; q = next) {
 		next = q->next;
-		if (!q->complete)
+		if (q->reload && !q->complete && s->eng->reload_cancel != NULL)
+			s->eng->reload_cancel(s->eng, q);
+		else if (!q->complete)
 			rf_engine_cancel(q);
 		rf_query_free(q);
 	}
@@ -153,6 +155,78 @@ lookup_done(struct rf_query *q)
 	}
 	if (!s->feeding && s->notify != NULL)
 		s->notify(s->notify_arg);
+}
+
+/* ---- the reload command (answered when the reload is over) ------------- */
+
+static bool
+is_reload(const char *cmd, size_t len)
+{
+	while (len > 0 && (*cmd == ' ' || *cmd == '\t')) {
+		cmd++;
+		len--;
+	}
+	while (len > 0 && (cmd[len - 1] == ' ' || cmd[len - 1] == '\t'))
+		len--;
+	return len == 6 && memcmp(cmd, "reload", 6) == 0;
+}
+
+static void
+write_cmd_answer(struct rf_buf *out, int proto, const char *text,
+    size_t len)
+{
+	if (proto == RF_PROTO_REMOTE) {
+		rf_buf_add(out, "{\"result\":", 10);
+		rf_json_str(out, text, len);
+		rf_buf_add(out, "}\n", 2);
+	} else {
+		rf_buf_add(out, text, len);
+		/* only a line that is exactly END ends a CMD answer */
+		rf_buf_add(out, "\nEND\n", 5);
+	}
+}
+
+static void
+reload_done(void *arg, bool ok, const char *text)
+{
+	struct rf_query *q = arg;
+	struct rf_session *s = q->owner;
+	struct rf_buf msg;
+
+	rf_buf_init(&msg);
+	if (!ok)
+		rf_buf_adds(&msg, "reload failed; the previous configuration "
+		    "stays in force:\n");
+	rf_buf_adds(&msg, text);
+	while (msg.len > 0 && msg.data[msg.len - 1] == '\n')
+		msg.len--;
+	write_cmd_answer(&q->reply, q->proto, rf_buf_head(&msg),
+	    rf_buf_pending(&msg));
+	rf_buf_fini(&msg);
+	q->complete = true;
+	flush(s);
+	if (!s->feeding && s->notify != NULL)
+		s->notify(s->notify_arg);
+}
+
+/* `reload`: the answer waits for the end of the reload. */
+static void
+start_reload(struct rf_session *s, int proto)
+{
+	struct rf_query *q = rf_query_new();
+
+	q->reload = true;
+	q->proto = proto;
+	push(s, q);
+	if (s->eng->reload == NULL) {
+		static const char text[] = "reload is not possible here (replay)";
+
+		write_cmd_answer(&q->reply, proto, text, sizeof(text) - 1);
+		q->complete = true;
+		flush(s);
+		return;
+	}
+	s->eng->reload(s->eng, reload_done, q);
 }
 
 static void
@@ -276,6 +350,10 @@ pipe_line(struct rf_session *s, const char *line, size_t len)
 		break;
 	case RF_PIPE_CMD:
 		s->eng->stats.commands++;
+		if (is_reload(req.text.p, req.text.len)) {
+			start_reload(s, RF_PROTO_PIPE);
+			break;
+		}
 		out = direct_reply(s);
 		rf_engine_command(s->eng, req.text.p, req.text.len, out);
 		/* only a line that is exactly END ends a CMD answer */
@@ -500,6 +578,10 @@ remote_line(struct rf_session *s, const char *line, size_t len)
 		struct rf_buf text;
 
 		s->eng->stats.commands++;
+		if (is_reload(req.cmd, strlen(req.cmd))) {
+			start_reload(s, RF_PROTO_REMOTE);
+			break;
+		}
 		rf_buf_init(&text);
 		rf_engine_command(s->eng, req.cmd, strlen(req.cmd), &text);
 		out = direct_reply(s);

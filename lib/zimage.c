@@ -77,55 +77,50 @@ write_padded(int fd, const void *p, size_t len, uint64_t *pos)
 	return 0;
 }
 
+/* The header describing db's arrays, laid out one after the other. */
+static void
+layout(const struct rf_zdb *db, struct img_hdr *h)
+{
+	uint64_t pos;
+
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, IMG_MAGIC, 8);
+	h->version = IMG_VERSION;
+	h->endian = IMG_ENDIAN;
+	h->nrecs = db->nrecs;
+	h->nnames = db->nnames;
+	h->nzones = db->nzones;
+	h->nsources = db->nsources;
+	h->hash_size = db->hash_mask + 1;
+	h->strings_len = db->strings_len;
+	pos = align8(sizeof(*h));
+	h->strings_off = pos;
+	pos = align8(pos + db->strings_len);
+	h->recs_off = pos;
+	pos = align8(pos + (uint64_t)db->nrecs * sizeof(*db->recs));
+	h->names_off = pos;
+	pos = align8(pos + (uint64_t)db->nnames * sizeof(*db->names));
+	h->byname_off = pos;
+	pos = align8(pos + (uint64_t)db->nrecs * sizeof(*db->byname));
+	h->hash_off = pos;
+	pos = align8(pos + (uint64_t)h->hash_size * sizeof(*db->hash));
+	h->zones_off = pos;
+	pos = align8(pos + (uint64_t)db->nzones * sizeof(*db->zones));
+	h->zone_ids_off = pos;
+	pos = align8(pos + (uint64_t)db->nzones * sizeof(*db->zone_ids));
+	h->sources_off = pos;
+	pos = align8(pos + (uint64_t)db->nsources * sizeof(*db->sources));
+	h->file_size = pos;
+	h->hdr_hash = rf_hash(h, sizeof(*h));
+}
+
 int
-rf_zimage_write(const struct rf_zdb *db, const char *path,
-    struct rf_diag *diag)
+rf_zimage_write_fd(const struct rf_zdb *db, int fd)
 {
 	struct img_hdr h;
-	uint64_t pos;
-	char *tmp;
-	size_t tlen = strlen(path) + 32;
-	int fd;
+	uint64_t pos = 0;
 
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, IMG_MAGIC, 8);
-	h.version = IMG_VERSION;
-	h.endian = IMG_ENDIAN;
-	h.nrecs = db->nrecs;
-	h.nnames = db->nnames;
-	h.nzones = db->nzones;
-	h.nsources = db->nsources;
-	h.hash_size = db->hash_mask + 1;
-	h.strings_len = db->strings_len;
-	pos = align8(sizeof(h));
-	h.strings_off = pos;
-	pos = align8(pos + db->strings_len);
-	h.recs_off = pos;
-	pos = align8(pos + (uint64_t)db->nrecs * sizeof(*db->recs));
-	h.names_off = pos;
-	pos = align8(pos + (uint64_t)db->nnames * sizeof(*db->names));
-	h.byname_off = pos;
-	pos = align8(pos + (uint64_t)db->nrecs * sizeof(*db->byname));
-	h.hash_off = pos;
-	pos = align8(pos + (uint64_t)h.hash_size * sizeof(*db->hash));
-	h.zones_off = pos;
-	pos = align8(pos + (uint64_t)db->nzones * sizeof(*db->zones));
-	h.zone_ids_off = pos;
-	pos = align8(pos + (uint64_t)db->nzones * sizeof(*db->zone_ids));
-	h.sources_off = pos;
-	pos = align8(pos + (uint64_t)db->nsources * sizeof(*db->sources));
-	h.file_size = pos;
-	h.hdr_hash = rf_hash(&h, sizeof(h));
-
-	tmp = rf_xmalloc(tlen);
-	snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rf_diag_add(diag, tmp, 0, "cannot create: %s", strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	pos = 0;
+	layout(db, &h);
 	if (write_padded(fd, &h, sizeof(h), &pos) < 0 ||
 	    write_padded(fd, db->strings, (size_t)db->strings_len, &pos) < 0 ||
 	    write_padded(fd, db->recs, db->nrecs * sizeof(*db->recs), &pos) <
@@ -141,8 +136,28 @@ rf_zimage_write(const struct rf_zdb *db, const char *path,
 	    write_padded(fd, db->zone_ids, db->nzones * sizeof(*db->zone_ids),
 	    &pos) < 0 ||
 	    write_padded(fd, db->sources, db->nsources * sizeof(*db->sources),
-	    &pos) < 0 ||
-	    fsync(fd) < 0) {
+	    &pos) < 0)
+		return -1;
+	return 0;
+}
+
+int
+rf_zimage_write(const struct rf_zdb *db, const char *path,
+    struct rf_diag *diag)
+{
+	char *tmp;
+	size_t tlen = strlen(path) + 32;
+	int fd;
+
+	tmp = rf_xmalloc(tlen);
+	snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rf_diag_add(diag, tmp, 0, "cannot create: %s", strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (rf_zimage_write_fd(db, fd) < 0 || fsync(fd) < 0) {
 		rf_diag_add(diag, tmp, 0, "cannot write: %s", strerror(errno));
 		goto fail;
 	}
@@ -253,11 +268,7 @@ struct rf_zdb *
 rf_zimage_open(const char *path, const struct rf_zone_conf *zones,
     size_t nzones, char *why, size_t whylen)
 {
-	struct img_hdr h, hcopy;
-	struct stat st;
 	struct rf_zdb *db;
-	struct mapping *m;
-	void *base;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -265,13 +276,26 @@ rf_zimage_open(const char *path, const struct rf_zone_conf *zones,
 		snprintf(why, whylen, "%s", strerror(errno));
 		return NULL;
 	}
+	db = rf_zimage_open_fd(fd, zones, nzones, true, why, whylen);
+	close(fd);
+	return db;
+}
+
+struct rf_zdb *
+rf_zimage_open_fd(int fd, const struct rf_zone_conf *zones, size_t nzones,
+    bool check_sources, char *why, size_t whylen)
+{
+	struct img_hdr h, hcopy;
+	struct stat st;
+	struct rf_zdb *db;
+	struct mapping *m;
+	void *base;
+
 	if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(h)) {
 		snprintf(why, whylen, "not a zone image");
-		close(fd);
 		return NULL;
 	}
 	base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
 	if (base == MAP_FAILED) {
 		snprintf(why, whylen, "mmap: %s", strerror(errno));
 		return NULL;
@@ -319,7 +343,7 @@ rf_zimage_open(const char *path, const struct rf_zone_conf *zones,
 	db->owned = m;
 	db->release = release_mapping;
 	if (!same_zones(db, zones, nzones, why, whylen) ||
-	    !sources_unchanged(db, why, whylen)) {
+	    (check_sources && !sources_unchanged(db, why, whylen))) {
 		rf_zdb_free(db);
 		return NULL;
 	}

@@ -18,6 +18,7 @@
 #ifndef RF_ZIMAGE_H
 #define RF_ZIMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/config.h"
@@ -31,6 +32,9 @@
 int rf_zimage_write(const struct rf_zdb *db, const char *path,
     struct rf_diag *diag);
 
+/** Write db as an image to fd (from its current position). */
+int rf_zimage_write_fd(const struct rf_zdb *db, int fd);
+
 /**
  * Map the image at path if it was built for exactly these zones and none
  * of its source files changed since.
@@ -40,5 +44,9 @@ int rf_zimage_write(const struct rf_zdb *db, const char *path,
 struct rf_zdb *rf_zimage_open(const char *path,
     const struct rf_zone_conf *zones, size_t nzones, char *why,
     size_t whylen);
+/** The same for an image in fd (which the mapping keeps; fd may be
+ *  closed afterwards); check_sources false skips the staleness check. */
+struct rf_zdb *rf_zimage_open_fd(int fd, const struct rf_zone_conf *zones,
+    size_t nzones, bool check_sources, char *why, size_t whylen);
 
 #endif
