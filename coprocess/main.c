@@ -368,9 +368,12 @@ main(int argc, char **argv)
 
 	switch (a.mode) {
 	case MODE_CHECK:
-		printf("refract: configuration ok: %u zone%s, %u records\n",
+		printf("refract: configuration ok: %u zone%s, %u records, "
+		    "%zu rule%s, %zu upstream%s\n",
 		    (unsigned)g->zdb->nzones, g->zdb->nzones == 1 ? "" : "s",
-		    (unsigned)g->zdb->nrecs);
+		    (unsigned)g->zdb->nrecs, g->cfg.nrules,
+		    g->cfg.nrules == 1 ? "" : "s", g->nupstreams,
+		    g->nupstreams == 1 ? "" : "s");
 		rc = 0;
 		break;
 	case MODE_COMPILE: {
