@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/dnswire.h"
 #include "lib/name.h"
 #include "lib/rrtype.h"
 #include "lib/util.h"
@@ -58,6 +59,17 @@
 #define ZF_SHOW_MAX      64
 #define ZF_SHOW_BUF      (4 * ZF_SHOW_MAX + 8)
 #define ZF_GEN_WIDTH_MAX 255
+
+/* Types with fields the zone reader treats specially (zf_shape()). */
+enum {
+	ZF_T_KEY = 25,
+	ZF_T_CERT = 37,
+	ZF_T_IPSECKEY = 45,
+	ZF_T_RKEY = 57,
+	ZF_T_CDS = 59,
+	ZF_T_CDNSKEY = 60,
+	ZF_T_DLV = 32769,
+};
 
 struct zf_tok {
 	const char *p; /* into the file text, or into the $GENERATE buffer */
@@ -105,6 +117,7 @@ struct zf_loader {
 	size_t gtokcap;
 	struct rf_buf content;
 	struct rf_buf gen;
+	struct rf_buf wire; /* decoded RFC 3597 rdata */
 	/* $INCLUDE paths, kept until the end of the load so that every
 	 * rr->file pointer stays unique and valid for the whole load. */
 	char **paths;
@@ -590,10 +603,14 @@ put_number(struct zf_loader *ld, const struct zf_file *f,
     const struct zf_tok *t, uint32_t max, uint32_t *val)
 {
 	char sh[ZF_SHOW_BUF];
+	unsigned bits = 32;
 
 	if (t->quoted || rf_parse_u32(t->p, t->len, max, val) < 0) {
-		rec_error(ld, f, "bad %s number '%s'",
-		    max == UINT16_MAX ? "16-bit" : "32-bit", show(t, sh));
+		if (max == UINT8_MAX)
+			bits = 8;
+		else if (max == UINT16_MAX)
+			bits = 16;
+		rec_error(ld, f, "bad %u-bit number '%s'", bits, show(t, sh));
 		return -1;
 	}
 	put_sep(&ld->content);
@@ -676,28 +693,24 @@ hexval(unsigned char c)
 }
 
 /*
- * RFC 3597 §5 generic rdata, `\# len hex...`.  pdns accepts it only for
- * types it does not know, so for known types refract converts what it
- * can (A, AAAA) and reports the rest.
+ * RFC 3597 §5 generic rdata, `\# len hex...`.  pdns 4.7.3 takes it only
+ * for types it does not know.  For a type it knows, the bytes are decoded
+ * and rendered by lib/dnswire.c, the code that renders upstream answers,
+ * so that pdns gets the presentation form it parses; bytes that are not a
+ * valid record of the type are reported.  Unknown types keep the generic
+ * form (dnswire writes it the same way: lowercase hex, `\# 0` if empty).
  */
 static int
 put_rfc3597(struct zf_loader *ld, const struct zf_file *f, uint16_t type,
     const struct zf_tok *toks, size_t n)
 {
-	const struct rf_rrtype *rt = rf_rrtype_by_num(type);
 	struct rf_buf *b = &ld->content;
-	char sh[ZF_SHOW_BUF], tname[16], out[INET6_ADDRSTRLEN];
-	unsigned char addr[16];
+	struct rf_wire_rr rr;
+	char sh[ZF_SHOW_BUF], tname[16];
 	uint32_t rdlen;
-	size_t i, k, digits = 0, need;
-	int af;
+	size_t i, k, digits = 0;
+	uint8_t *d;
 
-	if (rt != NULL && type != RF_T_A && type != RF_T_AAAA) {
-		rec_error(ld, f,
-		    "cannot use \\# data for %s; use its presentation form",
-		    rt->name);
-		return -1;
-	}
 	if (n < 2) {
 		rec_error(ld, f, "missing \\# length");
 		return -1;
@@ -726,52 +739,211 @@ put_rfc3597(struct zf_loader *ld, const struct zf_file *f, uint16_t type,
 		    rdlen, digits / 2);
 		return -1;
 	}
-	if (rt == NULL) {
-		put_sep(b);
-		rf_buf_add(b, "\\# ", 3);
-		rf_buf_addu(b, rdlen);
-		if (rdlen > 0)
-			rf_buf_addc(b, ' ');
-		for (k = 2; k < n; k++)
-			for (i = 0; i < toks[k].len; i++)
-				rf_buf_addc(b,
-				    "0123456789abcdef"[hexval(
-					(unsigned char)toks[k].p[i])]);
-		return 0;
-	}
-	need = type == RF_T_A ? 4 : 16;
-	if (rdlen != need) {
-		rec_error(ld, f, "bad \\# length %" PRIu32 " for %s (need %zu)",
-		    rdlen, rf_rrtype_str(type, tname), need);
-		return -1;
-	}
+	rf_buf_reset(&ld->wire);
+	d = (uint8_t *)rf_buf_reserve(&ld->wire, rdlen);
 	digits = 0;
 	for (k = 2; k < n; k++) {
 		for (i = 0; i < toks[k].len; i++, digits++) {
 			int v = hexval((unsigned char)toks[k].p[i]);
 
 			if (digits % 2 == 0)
-				addr[digits / 2] = (unsigned char)(v << 4);
+				d[digits / 2] = (uint8_t)(v << 4);
 			else
-				addr[digits / 2] |= (unsigned char)v;
+				d[digits / 2] |= (uint8_t)v;
 		}
 	}
-	af = type == RF_T_A ? AF_INET : AF_INET6;
-	if (inet_ntop(af, addr, out, sizeof(out)) == NULL) {
-		rec_error(ld, f, "bad \\# data for %s", rt->name);
+	memset(&rr, 0, sizeof(rr));
+	rr.type = type;
+	rr.rclass = 1;
+	rr.rdata = d;
+	rr.rdlen = (uint16_t)rdlen;
+	/* The content is empty here (build_content reset it), so dnswire's
+	 * text is the whole content and needs no separator. */
+	if (rf_wire_rdata_to_text(NULL, &rr, b) < 0) {
+		rec_error(ld, f, "\\# data is not a valid %s record",
+		    rf_rrtype_str(type, tname));
 		return -1;
 	}
-	put_sep(b);
-	rf_buf_adds(b, out);
+	/* dnswire falls back to the generic form for a type in the table
+	 * that it has no layout for; pdns would refuse that. */
+	if (rf_rrtype_by_num(type) != NULL && b->len >= 2 &&
+	    b->data[0] == '\\' && b->data[1] == '#') {
+		rec_error(ld, f,
+		    "cannot use \\# data for %s; use its presentation form",
+		    rf_rrtype_str(type, tname));
+		return -1;
+	}
 	return 0;
 badhex:
 	rec_error(ld, f, "bad hex data '%s'", show(&toks[k], sh));
 	return -1;
 }
 
+/* ---- fields pdns wants as numbers --------------------------------------- */
+
+struct zf_mnemonic {
+	const char *name;
+	uint16_t value;
+};
+
+/*
+ * DNSSEC algorithm mnemonics: RFC 4034 Appendix A.1 and the IANA "DNS
+ * Security Algorithm Numbers" registry, plus the spellings BIND writes
+ * for 6, 7 and 12.  RFC 4034 §2.2, §3.2 and §5.3 (and RFC 4398 §2.2 for
+ * CERT) allow them in the algorithm field, but pdns 4.7.3 reads that
+ * field as a number only ("expected digits").
+ */
+/* clang-format off */
+static const struct zf_mnemonic dnssec_algs[] = {
+	{ "RSAMD5", 1 }, { "DH", 2 }, { "DSA", 3 }, { "RSASHA1", 5 },
+	{ "DSA-NSEC3-SHA1", 6 }, { "RSASHA1-NSEC3-SHA1", 7 },
+	{ "RSASHA256", 8 }, { "RSASHA512", 10 }, { "ECC-GOST", 12 },
+	{ "ECDSAP256SHA256", 13 }, { "ECDSAP384SHA384", 14 },
+	{ "ED25519", 15 }, { "ED448", 16 }, { "INDIRECT", 252 },
+	{ "PRIVATEDNS", 253 }, { "PRIVATEOID", 254 },
+	{ "NSEC3DSA", 6 }, { "NSEC3RSASHA1", 7 }, { "ECCGOST", 12 },
+	{ NULL, 0 },
+};
+
+/* RFC 4398 §2.1 certificate types; §2.2 allows them as mnemonics. */
+static const struct zf_mnemonic cert_types[] = {
+	{ "PKIX", 1 }, { "SPKI", 2 }, { "PGP", 3 }, { "IPKIX", 4 },
+	{ "ISPKI", 5 }, { "IPGP", 6 }, { "ACPKIX", 7 }, { "IACPKIX", 8 },
+	{ "URI", 253 }, { "OID", 254 },
+	{ NULL, 0 },
+};
+/* clang-format on */
+
+/*
+ * A mnemonic from table, written as its number.  A token that starts
+ * with a digit (or is quoted) is left to put_number().
+ * @return 0 if written, 1 if the token is for put_number(), -1 on error.
+ */
+static int
+put_mnemonic(struct zf_loader *ld, const struct zf_file *f,
+    const struct zf_tok *t, char letter, uint32_t *val)
+{
+	const struct zf_mnemonic *table =
+	    letter == 'a' ? dnssec_algs : cert_types;
+	char sh[ZF_SHOW_BUF];
+	size_t i;
+
+	if (t->quoted || (t->len > 0 && t->p[0] >= '0' && t->p[0] <= '9'))
+		return 1;
+	for (i = 0; table[i].name != NULL; i++) {
+		if (tok_is(t, table[i].name)) {
+			*val = table[i].value;
+			put_sep(&ld->content);
+			rf_buf_addu(&ld->content, *val);
+			return 0;
+		}
+	}
+	rec_error(ld, f, "unknown %s '%s'",
+	    letter == 'a' ? "algorithm" : "CERT type", show(t, sh));
+	return -1;
+}
+
+/*
+ * IPSECKEY (RFC 4025 §3.1): after precedence, gateway type and algorithm
+ * (nums[0..2]) the shape of the rest depends on the last two, in the form
+ * pdns 4.7.3 reads (IPSECKEYRecordContent).  Gateway type 0 (no gateway)
+ * has no field at all in pdns, which refuses the RFC's "." placeholder as
+ * trailing data, so `d` drops a "." there.  A key follows for algorithms
+ * 1 (DSA) and 2 (RSA) only; pdns refuses a key after algorithm 0 (RFC
+ * 4025 §2.4: no key) and knows no other algorithm.
+ * @return the shape of the rest, or NULL (reported).
+ */
+static const char *
+ipseckey_rest(struct zf_loader *ld, const struct zf_file *f,
+    const uint32_t *nums)
+{
+	/* Each starts with the 'g' it replaces (see build_content). */
+	static const char *const rest[4][2] = {
+		{ "gd", "gd+" }, /* no gateway */
+		{ "g4", "g4+" }, /* IPv4 address */
+		{ "g6", "g6+" }, /* IPv6 address */
+		{ "gn", "gn+" }, /* domain name */
+	};
+
+	/* RFC 4025 §2.3: the other gateway types are reserved. */
+	if (nums[1] > 3) {
+		rec_error(ld, f, "unsupported IPSECKEY gateway type %" PRIu32,
+		    nums[1]);
+		return NULL;
+	}
+	if (nums[2] > 2) {
+		rec_error(ld, f, "unsupported IPSECKEY algorithm %" PRIu32,
+		    nums[2]);
+		return NULL;
+	}
+	return rest[nums[1]][nums[2] != 0];
+}
+
+/* The largest value of a number field of the shape. */
+static uint32_t
+shape_max(char letter)
+{
+	switch (letter) {
+	case 'a':
+	case 'b':
+		return UINT8_MAX;
+	case 'c':
+	case 'u':
+		return UINT16_MAX;
+	default:
+		return UINT32_MAX;
+	}
+}
+
+/*
+ * The shape the reader uses for a type: the table's (lib/rrtype.h), or
+ * for a few types a stricter one with letters of its own:
+ *   b  unsigned 8-bit number      a  DNSSEC algorithm, 8 bits or mnemonic
+ *   c  CERT type, 16 bits (not 0) or mnemonic
+ *   g  the IPSECKEY gateway and key: go on with ipseckey_rest()
+ *   d  an optional "." that is dropped
+ * These are fields pdns 4.7.3 reads as 8-bit numbers, or as numbers
+ * where the RFCs also allow mnemonics; checking and converting them here
+ * turns a SERVFAIL at query time into content pdns parses, or into an
+ * error at load time.
+ */
+static const char *
+zf_shape(const struct rf_rrtype *rt)
+{
+	/* The types below 64 in the switch, as a bit mask: one test lets
+	 * every other record through. */
+	static const uint64_t own = UINT64_C(1) << RF_T_DS |
+	    UINT64_C(1) << ZF_T_CDS | UINT64_C(1) << RF_T_DNSKEY |
+	    UINT64_C(1) << ZF_T_CDNSKEY | UINT64_C(1) << ZF_T_KEY |
+	    UINT64_C(1) << ZF_T_RKEY | UINT64_C(1) << RF_T_RRSIG |
+	    UINT64_C(1) << ZF_T_CERT | UINT64_C(1) << ZF_T_IPSECKEY;
+
+	if (rt->type < 64 ? (own >> rt->type & 1) == 0 : rt->type != ZF_T_DLV)
+		return rt->shape;
+	switch (rt->type) {
+	case RF_T_DS:
+	case ZF_T_CDS:
+	case ZF_T_DLV:
+		return "uab+";
+	case RF_T_DNSKEY:
+	case ZF_T_CDNSKEY:
+	case ZF_T_KEY:
+	case ZF_T_RKEY:
+		return "uba+";
+	case RF_T_RRSIG:
+		return "sabUssun+";
+	case ZF_T_CERT:
+		return "cua+";
+	case ZF_T_IPSECKEY:
+		return "bbbg";
+	default:
+		return rt->shape;
+	}
+}
+
 /*
  * Build ld->content for rdata toks[0..n) of the given type, following
- * the type's shape (lib/rrtype.h).
+ * the type's shape (lib/rrtype.h, zf_shape()).
  */
 static int
 build_content(struct zf_loader *ld, const struct zf_file *f, uint16_t type,
@@ -797,23 +969,45 @@ build_content(struct zf_loader *ld, const struct zf_file *f, uint16_t type,
 		    rf_rrtype_str(type, tname));
 		return -1;
 	}
-	for (s = rt->shape; *s != '\0'; s++) {
+	for (s = zf_shape(rt); *s != '\0'; s++) {
+		uint32_t *num;
+		int rc;
+
 		if (k >= n) {
-			if (*s == '*')
+			if (*s == '*' || *s == 'd')
 				continue;
-			goto few;
+			/* An IPSECKEY may end before its gateway. */
+			if (*s != 'g')
+				goto few;
 		}
 		switch (*s) {
 		case 'n':
 			if (put_name(ld, f, &toks[k]) < 0)
 				return -1;
 			break;
+		case 'a':
+		case 'c':
+		case 'b':
 		case 'u':
 		case 'U':
-			if (put_number(ld, f, &toks[k],
-				*s == 'u' ? UINT16_MAX : UINT32_MAX,
-				&nums[k < 8 ? k : 7]) < 0)
+			/* Numbers are kept for the fields that later ones
+			 * depend on (the IPSECKEY gateway).  One call site
+			 * each keeps these functions inlined here, on the
+			 * path of every MX, SRV and SOA. */
+			num = &nums[k < 8 ? k : 7];
+			rc = *s == 'a' || *s == 'c'
+			    ? put_mnemonic(ld, f, &toks[k], *s, num)
+			    : 1;
+			if (rc > 0)
+				rc = put_number(ld, f, &toks[k], shape_max(*s),
+				    num);
+			if (rc < 0)
 				return -1;
+			/* RFC 4398 §2.1; pdns refuses it too. */
+			if (*s == 'c' && *num == 0) {
+				rec_error(ld, f, "CERT type 0 is reserved");
+				return -1;
+			}
 			break;
 		case 'T':
 			if (put_time(ld, f, &toks[k]) < 0)
@@ -833,15 +1027,16 @@ build_content(struct zf_loader *ld, const struct zf_file *f, uint16_t type,
 				put_qstring(ld, &toks[k++]);
 			continue;
 		case 'g':
-			/* RFC 4025 §3.1: precedence, gateway type, algorithm,
-			 * gateway; type 3 makes the gateway a name. */
-			if (nums[1] == 3) {
-				if (put_name(ld, f, &toks[k]) < 0)
-					return -1;
-			} else {
-				put_plain(ld, &toks[k]);
-			}
-			break;
+			/* The rest starts with this 'g', which the loop then
+			 * steps over. */
+			s = ipseckey_rest(ld, f, nums);
+			if (s == NULL)
+				return -1;
+			continue;
+		case 'd':
+			if (tok_is(&toks[k], "."))
+				k++;
+			continue;
 		case '*':
 		case '+':
 			while (k < n)
@@ -1531,6 +1726,7 @@ loader_new(const struct rf_zf_opts *opts, rf_zf_emit_fn emit, void *arg,
 	ld->max_generate = opts->max_generate ? opts->max_generate : 65536;
 	rf_buf_init(&ld->content);
 	rf_buf_init(&ld->gen);
+	rf_buf_init(&ld->wire);
 	return ld;
 }
 
@@ -1550,6 +1746,7 @@ loader_free(struct zf_loader *ld, size_t before)
 	free(ld->gtoks);
 	rf_buf_fini(&ld->content);
 	rf_buf_fini(&ld->gen);
+	rf_buf_fini(&ld->wire);
 	free(ld);
 	return rc;
 }

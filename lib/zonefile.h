@@ -16,9 +16,23 @@
  *   - MX/SRV priority left as the first token (the PIPE writer splits it).
  *
  * The rdata shape of each type comes from lib/rrtype.h.  Types pdns does
- * not know are accepted only in RFC 3597 form (`TYPE65280 \# 2 abcd`);
- * `\#` data for a type pdns knows is converted when refract can (A, AAAA)
- * and otherwise reported, because pdns rejects it.
+ * not know are accepted only in RFC 3597 form (`TYPE65280 \# 2 abcd`).
+ * pdns rejects `\#` data for a type it knows, so such data is converted
+ * to the type's presentation form (by lib/dnswire.c, as for upstream
+ * answers: `A \# 4 c0000201` gives 192.0.2.1); data that is not a valid
+ * record of the type is reported.
+ *
+ * Legal presentation forms pdns 4.7.3 refuses are rewritten: DNSSEC
+ * algorithm mnemonics (DS, CDS, DLV, DNSKEY, CDNSKEY, KEY, RKEY, RRSIG,
+ * CERT: `RSASHA256` gives 8) and CERT type mnemonics (`PKIX` gives 1)
+ * become numbers, and an IPSECKEY with gateway type 0 is written without
+ * the RFC's `.` gateway (`10 0 2 . key` gives `10 0 2 key`; both spellings
+ * are read).  Values of these types that pdns cannot take at all are
+ * reported: over 255 in an 8-bit field, CERT type 0, an IPSECKEY
+ * algorithm other than 0-2 or gateway type over 3.
+ *
+ * Content may be empty (an APL with no items): that is legal and is
+ * passed on; a PIPE answer cannot carry it (lib/proto_pipe.c skips it).
  *
  * The reader does no filesystem access beyond reading the file and its
  * $INCLUDEs.  Every problem is reported as "file:line: message" through
