@@ -93,6 +93,15 @@ rf_conn_new(struct rf_loop *loop, struct rf_engine *eng, int rfd, int wfd,
 }
 
 void
+rf_conn_blocking_read(struct rf_conn *c)
+{
+	int fl = fcntl(c->rfd, F_GETFL);
+
+	if (fl >= 0 && fcntl(c->rfd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+		c->blocking_read = true;
+}
+
+void
 rf_conn_free(struct rf_conn *c)
 {
 	if (c == NULL)
@@ -169,10 +178,14 @@ conn_read(struct rf_conn *c)
 			rf_session_feed(&c->session, buf, (size_t)n);
 			if (rf_buf_pending(&c->out) >= RF_CONN_OUT_CAP)
 				break;
-			if ((size_t)n < sizeof(buf))
+			/* a blocking fd would block on a second read while the
+			 * answer to the first is not written yet */
+			if ((size_t)n < sizeof(buf) || c->blocking_read)
 				break;
 			continue;
 		}
+		if (n < 0 && errno == EINTR && c->blocking_read)
+			break; /* a signal: let the loop see it */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))

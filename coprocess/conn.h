@@ -26,6 +26,7 @@ struct rf_conn {
 	bool eof;              /* the peer closed its side */
 	bool dead;             /* closed; to be freed */
 	bool reading;          /* input watched */
+	bool blocking_read;    /* rfd is blocking: one read per wakeup */
 	struct rf_session session;
 	struct rf_buf out;
 	rf_conn_closed_fn closed;
@@ -39,6 +40,9 @@ struct rf_conn {
  */
 struct rf_conn *rf_conn_new(struct rf_loop *loop, struct rf_engine *eng,
     int rfd, int wfd, bool stdio, rf_conn_closed_fn closed, void *arg);
+/** Leave rfd blocking and read it once per wakeup (the loop's fast path,
+ *  rf_loop_set_fast_fd).  For a pipe backend's stdin. */
+void rf_conn_blocking_read(struct rf_conn *c);
 /** Close the fds (not stdio's) and free. */
 void rf_conn_free(struct rf_conn *c);
 /** Write what can be written now; used after input and by idle hooks. */

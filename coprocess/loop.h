@@ -47,6 +47,13 @@ void rf_loop_unwatch(struct rf_loop *loop, int fd);
 /** The scheduler (timers, deferred calls, clock) the loop runs. */
 struct rf_sched *rf_loop_sched(struct rf_loop *loop);
 
+/**
+ * fd is a blocking descriptor (stdin of a pipe backend): when it is the
+ * only thing to wait for, call its read callback without polling first.
+ * The callback must read at most once per call.
+ */
+void rf_loop_set_fast_fd(struct rf_loop *loop, int fd);
+
 /** Register a hook run before each sleep (at most 8). */
 void rf_loop_on_idle(struct rf_loop *loop, rf_loop_fn cb, void *arg);
 

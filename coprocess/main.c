@@ -302,6 +302,10 @@ serve(struct rf_loop *loop, struct rf_engine *eng)
 	rf_reloader_init(&srv.reloader, loop, eng);
 	srv.stdio = rf_conn_new(srv.loop, eng, STDIN_FILENO, STDOUT_FILENO,
 	    true, stdio_closed, &srv);
+	/* pdns talks lock-step: between two questions the loop can wait in
+	 * read(2) itself (one system call less per round trip) */
+	rf_conn_blocking_read(srv.stdio);
+	rf_loop_set_fast_fd(srv.loop, STDIN_FILENO);
 	rf_loop_run(srv.loop);
 	/* EOF on stdin: write what is left before going */
 	if (!srv.stdio->dead && rf_buf_pending(&srv.stdio->out) > 0) {
@@ -368,12 +372,14 @@ main(int argc, char **argv)
 
 	switch (a.mode) {
 	case MODE_CHECK:
-		printf("refract: configuration ok: %u zone%s, %u records, "
-		    "%zu rule%s, %zu upstream%s\n",
+		printf("refract: configuration ok: %u zone%s, %u records",
 		    (unsigned)g->zdb->nzones, g->zdb->nzones == 1 ? "" : "s",
-		    (unsigned)g->zdb->nrecs, g->cfg.nrules,
-		    g->cfg.nrules == 1 ? "" : "s", g->nupstreams,
-		    g->nupstreams == 1 ? "" : "s");
+		    (unsigned)g->zdb->nrecs);
+		if (g->cfg.nrules > 0 || g->nupstreams > 0)
+			printf(", %zu rule%s, %zu upstream%s", g->cfg.nrules,
+			    g->cfg.nrules == 1 ? "" : "s", g->nupstreams,
+			    g->nupstreams == 1 ? "" : "s");
+		printf("\n");
 		rc = 0;
 		break;
 	case MODE_COMPILE: {

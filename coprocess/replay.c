@@ -488,57 +488,38 @@ handle_line(struct replay *r, const char *p, const char *lim)
 	rf_buf_fini(&payload);
 }
 
-static int
-read_all(const char *path, struct rf_buf *b)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL) {
-		rf_log_errno(RF_LOG_ERR, "%s", path);
-		return -1;
-	}
-	while ((n = fread(rf_buf_reserve(b, 65536), 1, 65536, f)) > 0)
-		b->len += n;
-	if (ferror(f)) {
-		rf_log_errno(RF_LOG_ERR, "%s", path);
-		if (f != stdin)
-			fclose(f);
-		return -1;
-	}
-	if (f != stdin)
-		fclose(f);
-	return 0;
-}
-
 int
 rf_replay_run(struct rf_engine *eng, const struct rf_replay_opts *o)
 {
 	struct replay r;
-	struct rf_buf text;
-	const char *p, *end;
-	size_t i;
+	FILE *f = strcmp(o->path, "-") == 0 ? stdin : fopen(o->path, "rb");
+	char *line = NULL;
+	size_t cap = 0, i;
+	ssize_t n;
 
+	if (f == NULL) {
+		rf_log_errno(RF_LOG_ERR, "%s", o->path);
+		return 2;
+	}
 	memset(&r, 0, sizeof(r));
 	r.eng = eng;
 	r.o = o;
-	rf_buf_init(&text);
-	if (read_all(o->path, &text) < 0) {
-		rf_buf_fini(&text);
-		return 2;
-	}
-	p = text.data ? text.data : "";
-	end = p + text.len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *lim = nl ? nl : end;
+	/* line by line: a transcript may be far bigger than memory wants */
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		const char *lim = line + n;
 
 		r.line++;
-		if (lim > p && lim[-1] == '\r')
+		if (lim > line && lim[-1] == '\n')
 			lim--;
-		handle_line(&r, p, lim);
-		p = nl ? nl + 1 : end;
+		if (lim > line && lim[-1] == '\r')
+			lim--;
+		handle_line(&r, line, lim);
 	}
+	if (ferror(f))
+		rf_log_errno(RF_LOG_ERR, "%s", o->path);
+	free(line);
+	if (f != stdin)
+		fclose(f);
 	r.line++;
 	for (i = 0; i < r.nsess; i++) {
 		struct rsess *s = r.sess[i];
@@ -553,7 +534,6 @@ rf_replay_run(struct rf_engine *eng, const struct rf_replay_opts *o)
 		free(s);
 	}
 	free(r.sess);
-	rf_buf_fini(&text);
 	fflush(stdout);
 	if (o->check) {
 		if (r.diffs > 0) {

@@ -20,7 +20,7 @@ need python3 stat
 
 ZONES=(--zone "refract.test=$IT_TMP/refract.test.zone")
 WWW_REQ='{"method":"lookup","parameters":{"qname":"www.refract.test.","qtype":"A","zone-id":1}}'
-WWW_REP='{"result":[{"qtype":"A","qname":"www.refract.test.","content":"192.0.2.1","ttl":300,"domain_id":1,"auth":1}]}'
+WWW_REP='{"result":[{"qtype":"A","qname":"www.refract.test.","content":"192.0.2.1","ttl":300,"domain_id":1}]}'
 S=$IT_TMP/live.sock
 
 # refuse LABEL PATH: `refract --listen PATH` must exit 1 within 10 s
