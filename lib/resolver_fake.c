@@ -234,15 +234,9 @@ static void
 fake_free(struct rf_upstream *u)
 {
 	struct fake *f = u->data;
-	size_t i;
 
-	for (i = 0; i < f->nrecs; i++) {
-		free(f->recs[i].owner);
-		free(f->recs[i].content);
-	}
-	for (i = 0; i < f->nfails; i++)
-		free(f->fails[i].owner);
 	/* requests still live hold a reference: none can be left here */
+	rf_fake_clear(u);
 	free(f->recs);
 	free(f->fails);
 	free(f);

@@ -277,6 +277,25 @@ pipe_query(struct rf_session *s, const struct rf_pipe_req *req,
 	rf_engine_query(s->eng, q);
 }
 
+/* Record i of zone z as it is listed (AXFR): under its own name. */
+static void
+listed_rr(const struct rf_zdb *db, const struct rf_zzone *z, uint32_t i,
+    struct rf_rr *rr)
+{
+	const struct rf_zrec *r = &db->recs[z->first_rec + i];
+	const struct rf_zname *n = &db->names[r->name];
+
+	rr->name = rf_zdb_name_text(db, n);
+	rr->name_len = n->text_len;
+	rr->content = rf_zdb_rec_content(db, r);
+	rr->content_len = r->content_len;
+	rr->ttl = r->ttl;
+	rr->zone_id = z->id;
+	rr->type = r->type;
+	rr->auth = (r->flags & RF_ZREC_AUTH) ? 1 : 0;
+	rr->scope = 0;
+}
+
 static void
 pipe_axfr(struct rf_session *s, const struct rf_pipe_req *req,
     const char *line, size_t len)
@@ -309,18 +328,9 @@ pipe_axfr(struct rf_session *s, const struct rf_pipe_req *req,
 	s->eng->stats.axfr++;
 	out = direct_reply(s);
 	for (i = 0; i < z->nrecs; i++) {
-		const struct rf_zrec *r = &db->recs[z->first_rec + i];
-		const struct rf_zname *n = &db->names[r->name];
-		struct rf_rr rr = {
-			.name = rf_zdb_name_text(db, n),
-			.name_len = n->text_len,
-			.content = rf_zdb_rec_content(db, r),
-			.content_len = r->content_len,
-			.ttl = r->ttl,
-			.zone_id = z->id,
-			.type = r->type,
-			.auth = (r->flags & RF_ZREC_AUTH) ? 1 : 0,
-		};
+		struct rf_rr rr;
+
+		listed_rr(db, z, i, &rr);
 
 		rf_pipe_write_rr(out, s->abi, &rr);
 	}
@@ -499,18 +509,9 @@ remote_list(struct rf_session *s, const struct rf_remote_req *req,
 	out = direct_reply(s);
 	rf_buf_add(out, "{\"result\":[", 11);
 	for (i = 0; i < z->nrecs; i++) {
-		const struct rf_zrec *r = &db->recs[z->first_rec + i];
-		const struct rf_zname *n = &db->names[r->name];
-		struct rf_rr rr = {
-			.name = rf_zdb_name_text(db, n),
-			.name_len = n->text_len,
-			.content = rf_zdb_rec_content(db, r),
-			.content_len = r->content_len,
-			.ttl = r->ttl,
-			.zone_id = z->id,
-			.type = r->type,
-			.auth = (r->flags & RF_ZREC_AUTH) ? 1 : 0,
-		};
+		struct rf_rr rr;
+
+		listed_rr(db, z, i, &rr);
 
 		if (i > 0)
 			rf_buf_addc(out, ',');
