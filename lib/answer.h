@@ -9,7 +9,10 @@
  *   - NS records in the authority section owned by the question name (a
  *     referral at exactly this name: a delegation),
  *   - the first SOA in the authority section, whatever its owner (it gives
- *     the negative TTL, RFC 2308 §5, and tells which zone the name is in).
+ *     the negative TTL, RFC 2308 §5, and tells which zone the name is in),
+ *   - in a referral, A and AAAA records of the additional section owned by
+ *     the question name: the glue an authoritative upstream gives for a
+ *     name server below its delegation, which pdns asks for by name.
  */
 #ifndef RF_ANSWER_H
 #define RF_ANSWER_H
@@ -24,6 +27,8 @@ enum {
 	RF_ARR_ANSWER = 1,   /* answer section, owned by the question name */
 	RF_ARR_REFERRAL = 2, /* authority NS owned by the question name */
 	RF_ARR_SOA = 3,      /* the authority SOA (owner may differ) */
+	RF_ARR_GLUE = 4,     /* in a referral: an additional A/AAAA owned by
+			      * the question name (glue below the cut) */
 };
 
 struct rf_arr {

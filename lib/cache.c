@@ -346,6 +346,26 @@ rf_cache_peek(struct rf_cache *c, const char *upstream, const char *canon,
 	return e != NULL ? e->ans : NULL;
 }
 
+struct rf_answer *
+rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
+    size_t len, uint16_t type)
+{
+	char key[RF_NAME_TEXT_MAX + 300];
+	size_t keylen;
+	struct centry *e;
+	uint64_t now = rf_sched_now(c->sched);
+
+	if (c->conf.stale_ttl == 0 || strlen(u->name) > 255 ||
+	    len > RF_NAME_TEXT_MAX)
+		return NULL;
+	keylen = make_key(key, u->name, canon, len, type);
+	e = lookup(c, key, keylen, rf_hash(key, keylen));
+	if (e == NULL || e->ans == NULL || now >= e->stale_until)
+		return NULL;
+	c->stats.stale++;
+	return rf_answer_ref(e->ans);
+}
+
 const struct rf_cache_stats *
 rf_cache_stats(const struct rf_cache *c)
 {

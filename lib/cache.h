@@ -71,6 +71,14 @@ void rf_cache_cancel(struct rf_cache *c, struct rf_cache_wait *w);
 const struct rf_answer *rf_cache_peek(struct rf_cache *c,
     const char *upstream, const char *canon, size_t len, uint16_t type);
 
+/**
+ * An expired answer still inside its serve-stale window (RFC 8767), for a
+ * lookup whose time ran out before upstream answered.
+ * @return a new reference, or NULL.
+ */
+struct rf_answer *rf_cache_stale(struct rf_cache *c, struct rf_upstream *u,
+    const char *canon, size_t len, uint16_t type);
+
 const struct rf_cache_stats *rf_cache_stats(const struct rf_cache *c);
 
 #endif

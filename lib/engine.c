@@ -357,15 +357,21 @@ deadline_passed(void *arg)
 	struct rf_query *q = arg;
 	struct rf_rule *r = &q->gen->rules[q->rule];
 
+	int rc = -ETIMEDOUT;
+
 	q->eng->stats.deadlines++;
 	rf_warn("lookup of '%s' (type %u) ran out of time after %u ms",
 	    q->qname_len ? q->qname : ".", (unsigned)q->qtype,
 	    (unsigned)q->deadline_ms);
-	if (r->ops->cancel != NULL)
+	q->async = false;
+	if (r->ops->deadline != NULL)
+		rc = r->ops->deadline(r, q);
+	else if (r->ops->cancel != NULL)
 		r->ops->cancel(r, q);
 	/* what arrived so far is not the answer */
-	q->nrrs = 0;
-	finish(q, -ETIMEDOUT);
+	if (rc < 0)
+		q->nrrs = 0;
+	finish(q, rc);
 }
 
 /* Who asked: the EDNS client subnet if the query came through a resolver

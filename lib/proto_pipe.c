@@ -185,12 +185,25 @@ rf_pipe_write_rr(struct rf_buf *out, int abi, const struct rf_rr *rr)
 }
 
 void
+rf_pipe_write_fail(struct rf_buf *out, bool soa)
+{
+	/* pdns reads an SOA question's answer in DNSBackend::getSOA, which
+	 * on an error reads on to the END before it gives up: without the
+	 * END it waits out pipe-timeout and kills us (or, over a socket,
+	 * waits forever). */
+	if (soa)
+		rf_buf_add(out, "FAIL\nEND\n", 9);
+	else
+		rf_buf_add(out, "FAIL\n", 5);
+}
+
+void
 rf_pipe_write_answer(struct rf_buf *out, int abi, const struct rf_query *q)
 {
 	size_t i;
 
 	if (q->rc < 0) {
-		rf_buf_add(out, "FAIL\n", 5);
+		rf_pipe_write_fail(out, q->qtype == RF_T_SOA);
 		return;
 	}
 	for (i = 0; i < q->nrrs; i++) {

@@ -16,6 +16,7 @@
 #ifndef RF_PROTO_PIPE_H
 #define RF_PROTO_PIPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,12 @@ enum rf_pipe_kind rf_pipe_parse(const char *line, size_t len, int abi,
 
 /** Append one DATA line for rr in the layout of abi. */
 void rf_pipe_write_rr(struct rf_buf *out, int abi, const struct rf_rr *rr);
+/**
+ * A failed lookup: FAIL, followed by END for an SOA question (pdns's
+ * getSOA reads up to the END after an error; every other lookup stops at
+ * the FAIL).
+ */
+void rf_pipe_write_fail(struct rf_buf *out, bool soa);
 /** The complete answer to a lookup: DATA lines and END, or FAIL. */
 void rf_pipe_write_answer(struct rf_buf *out, int abi,
     const struct rf_query *q);

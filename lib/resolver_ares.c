@@ -130,7 +130,7 @@ parse(const struct areq *r, const unsigned char *pkt, int len)
 	struct rf_buf content;
 	char canon[RF_NAME_TEXT_MAX + 1];
 	size_t clen;
-	bool have_soa = false;
+	bool have_soa = false, referral = false;
 	int rc;
 
 	if (pkt == NULL || len <= 0 ||
@@ -151,7 +151,13 @@ parse(const struct areq *r, const unsigned char *pkt, int len)
 		uint8_t kind;
 		bool owner_is_q;
 
-		if (rr.rclass != 1 || rr.section == RF_SEC_ADDITIONAL)
+		if (rr.rclass != 1)
+			continue;
+		if (rr.section == RF_SEC_AUTHORITY && rr.type == RF_T_NS)
+			referral = true;
+		if (rr.section == RF_SEC_ADDITIONAL &&
+		    (!referral || m.ancount > 0 ||
+		    (rr.type != RF_T_A && rr.type != RF_T_AAAA)))
 			continue;
 		if (rf_name_canon(rr.name, rr.name_len, canon, &clen) < 0) {
 			rc = -1;
@@ -161,6 +167,8 @@ parse(const struct areq *r, const unsigned char *pkt, int len)
 		    clen) == 0;
 		if (rr.section == RF_SEC_ANSWER && owner_is_q)
 			kind = RF_ARR_ANSWER;
+		else if (rr.section == RF_SEC_ADDITIONAL && owner_is_q)
+			kind = RF_ARR_GLUE;
 		else if (rr.section == RF_SEC_AUTHORITY && rr.type == RF_T_NS &&
 		    owner_is_q)
 			kind = RF_ARR_REFERRAL;

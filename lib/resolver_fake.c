@@ -101,6 +101,15 @@ answer(const struct fake *f, const char *canon, size_t len, uint16_t type)
 				    RF_T_NS, f->recs[k].ttl,
 				    f->recs[k].content,
 				    strlen(f->recs[k].content));
+		/* glue: addresses of the asked name below the cut */
+		for (k = 0; k < f->nrecs; k++)
+			if ((f->recs[k].type == RF_T_A ||
+			    f->recs[k].type == RF_T_AAAA) &&
+			    owner_is(&f->recs[k], canon, len))
+				rf_answer_add(a, RF_ARR_GLUE, canon, len,
+				    f->recs[k].type, f->recs[k].ttl,
+				    f->recs[k].content,
+				    strlen(f->recs[k].content));
 		return a;
 	}
 	a->aa = true;

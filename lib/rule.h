@@ -81,6 +81,12 @@ struct rf_rule_ops {
 	    struct rf_env *env, struct rf_diag *diag);
 	int (*query)(struct rf_rule *r, struct rf_query *q);
 	void (*cancel)(struct rf_rule *r, struct rf_query *q);
+	/** The lookup's deadline passed while it was RF_RULE_ASYNC: answer
+	 *  from what there is (e.g. stale data) and return RF_RULE_DONE, or
+	 *  return a negative errno.  Either way the rule stops waiting (as
+	 *  in cancel).  May be NULL: then cancel is called and the lookup
+	 *  fails. */
+	int (*deadline)(struct rf_rule *r, struct rf_query *q);
 	void (*free)(struct rf_rule *r);
 	/** The zones pdns should believe this rule is authoritative for
 	 *  (remote getAllDomains): emit each.  Never waits.  May be NULL. */

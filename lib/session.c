@@ -230,12 +230,19 @@ start_reload(struct rf_session *s, int proto)
 }
 
 static void
-pipe_fail(struct rf_session *s, const char *why, const char *line,
-    size_t len)
+pipe_fail_soa(struct rf_session *s, const char *why, const char *line,
+    size_t len, bool soa)
 {
 	s->eng->stats.bad_requests++;
 	rf_warn("pipe: %s: '%.*s'", why, (int)RF_MIN(len, 200), line);
-	rf_buf_add(direct_reply(s), "FAIL\n", 5);
+	rf_pipe_write_fail(direct_reply(s), soa);
+}
+
+static void
+pipe_fail(struct rf_session *s, const char *why, const char *line,
+    size_t len)
+{
+	pipe_fail_soa(s, why, line, len, false);
 }
 
 static void
@@ -243,11 +250,12 @@ pipe_query(struct rf_session *s, const struct rf_pipe_req *req,
     const char *line, size_t len)
 {
 	struct rf_query *q = rf_query_new();
+	bool soa = req->qtype.len == 3 && memcmp(req->qtype.p, "SOA", 3) == 0;
 	uint16_t qtype;
 
 	if (rf_query_set_name(q, req->qname.p, req->qname.len) < 0) {
 		rf_query_free(q);
-		pipe_fail(s, "not a valid domain name", line, len);
+		pipe_fail_soa(s, "not a valid domain name", line, len, soa);
 		return;
 	}
 	if (rf_rrtype_parse(req->qtype.p, req->qtype.len, &qtype) < 0) {

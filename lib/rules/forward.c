@@ -410,23 +410,42 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 				continue;
 			if (q->qtype == RF_T_SOA && x->type != RF_T_SOA)
 				continue;
+			/* glue only when the type was asked for */
+			if (x->kind == RF_ARR_GLUE && x->type != st->types[i])
+				continue;
 			any = true;
+			/* glue and a delegation's NS are not authoritative */
 			add(q, x->type, out_ttl(x->ttl, st->ages[i]),
 			    rf_answer_str(a, x->content), x->content_len, id,
-			    x->kind == RF_ARR_REFERRAL ? 0 : 1);
+			    x->kind == RF_ARR_ANSWER ? 1 : 0);
 		}
 	}
-	/* a configured suffix that is not a real apex acts as one */
-	if (q->qtype == RF_T_SOA && !any && is_suffix && st->n == 1 &&
-	    st->answers[0]->rcode == 0) {
-		const struct rf_answer *a = st->answers[0];
-		const struct rf_arr *soa = rf_answer_soa(a);
+	/* A configured suffix that is not a real apex acts as one: its SOA
+	 * (asked as SOA in pdns's walk, or in the ANY with which pdns's
+	 * zone cache fetches it) is the enclosing zone's, under its name. */
+	if (is_suffix && (q->qtype == RF_T_SOA || q->qtype == RF_T_ANY)) {
+		for (i = 0; i < st->n; i++) {
+			const struct rf_answer *a = st->answers[i];
+			const struct rf_arr *soa = rf_answer_soa(a);
+			bool has = false;
 
-		if (soa != NULL)
-			add(q, RF_T_SOA, out_ttl(soa->ttl, st->ages[0]),
-			    rf_answer_str(a, soa->content), soa->content_len,
-			    id, 1);
-		return RF_RULE_DONE;
+			if (st->kinds[i] != SLOT_DATA ||
+			    st->types[i] != RF_T_SOA || a->rcode != 0 ||
+			    soa == NULL)
+				continue;
+			for (k = 0; k < a->nrrs; k++)
+				if (a->rrs[k].kind == RF_ARR_ANSWER &&
+				    a->rrs[k].type == RF_T_SOA)
+					has = true;
+			if (!has) {
+				add(q, RF_T_SOA, out_ttl(soa->ttl,
+				    st->ages[i]), rf_answer_str(a,
+				    soa->content), soa->content_len, id, 1);
+				any = true;
+			}
+		}
+		if (q->qtype == RF_T_SOA)
+			return RF_RULE_DONE;
 	}
 	if (((struct fwd *)r->data)->smarthost) {
 		int rc = smarthost(r, q, st);
@@ -578,6 +597,42 @@ fwd_cancel(struct rf_rule *r, struct rf_query *q)
 
 	if (st != NULL)
 		release(r, st);
+}
+
+/* Out of time: serve-stale answers for what has not arrived, if the cache
+ * has them for every pending lookup; else fail. */
+static int
+fwd_deadline(struct rf_rule *r, struct rf_query *q)
+{
+	struct fwd *f = r->data;
+	struct fwdq *st = q->rule_state;
+	int rc;
+	size_t i;
+
+	if (st == NULL)
+		return -ETIMEDOUT;
+	for (i = 0; i < st->n; i++) {
+		struct rf_answer *a;
+		bool relay = st->kinds[i] == SLOT_RELAY;
+
+		if (st->waits[i] == NULL)
+			continue;
+		a = rf_cache_stale(r->env->cache, f->up,
+		    relay ? f->relay_name : q->canon,
+		    relay ? strlen(f->relay_name) : q->canon_len,
+		    st->types[i]);
+		if (a == NULL) {
+			release(r, st);
+			return -ETIMEDOUT;
+		}
+		rf_cache_cancel(r->env->cache, st->waits[i]);
+		st->waits[i] = NULL;
+		st->answers[i] = a;
+		st->ages[i] = UINT32_MAX;
+	}
+	rc = build(r, q, st);
+	release(r, st);
+	return rc;
 }
 
 static int
@@ -789,6 +844,7 @@ const struct rf_rule_ops rf_rule_forward = {
 	.init = fwd_init,
 	.query = fwd_query,
 	.cancel = fwd_cancel,
+	.deadline = fwd_deadline,
 	.free = fwd_free,
 	.zones = fwd_zones,
 };
@@ -798,6 +854,7 @@ const struct rf_rule_ops rf_rule_mx_smarthost = {
 	.init = fwd_init,
 	.query = fwd_query,
 	.cancel = fwd_cancel,
+	.deadline = fwd_deadline,
 	.free = fwd_free,
 	.zones = fwd_zones,
 };
