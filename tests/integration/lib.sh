@@ -29,6 +29,25 @@
 #   pdns_save u; pdns_select u    # several pdns_server at once
 #   sock_ask "$IT_TMP/r.sock" <requests   # one reply line per request
 #
+# Forwarding (test_forward_*.sh): upstream DNS servers on 127.0.0.1:
+#
+#   start_upstream up ZONE=FILE...   # a second pdns_server, launch=bind,
+#                                 # authoritative for the zone files;
+#                                 # port in ${UP_PORT[up]} (kept when it is
+#                                 # stopped and started again)
+#   stop_upstream up; start_upstream up     # an outage
+#   start_fakedns f --zone fault.test ...   # data/fakedns.py: faults,
+#                                 # delays; port ${FAKE_PORT[f]}, every query
+#                                 # it gets logged in ${FAKE_QLOG[f]}
+#   fwd_conf data/forward/X.conf  # a refract config with @UP_up@,
+#                                 # @FAKE_f@ replaced by those ports
+#   expect_fwd DESC "DIG ARGS" "EXPECTED"   # expect_dig, with TTLs that
+#                                 # may have counted down (FWD_TTL_SLACK)
+#   daemon_stat SOCKET NAME       # a counter of `stats` from the daemon
+#
+# PDNS_CACHES=default before start_pdns* leaves pdns's packet and query
+# caches at their defaults (otherwise they are off).
+#
 # Environment knobs: CI=true (a missing tool fails instead of skipping),
 # IT_KEEP=1 (keep the temp dir), IT_QUERY_LOG=1 (pdns logs every Q line
 # it sends to refract), IT_VERBOSE=1 (print passing digs too).
@@ -44,6 +63,7 @@ IT_TMP=
 IT_PIDS=()        # every pdns_server we started
 IT_CHILD_PIDS=()  # every refract seen under them
 IT_DAEMON_PIDS=() # every refract --listen we started
+IT_AUX_PIDS=()    # upstream pdns_server (bind) and fake DNS servers
 DAEMON_PID=
 DAEMON_LOG=
 DAEMON_N=0
@@ -148,6 +168,11 @@ need() {
 			    compgen -G '/usr/lib/pdns/libremotebackend.so' >/dev/null ||
 			    missing+=("libremotebackend.so (Debian package pdns-backend-remote)")
 			;;
+		bindbackend)
+			compgen -G '/usr/lib/*/pdns/libbindbackend.so' >/dev/null ||
+			    compgen -G '/usr/lib/pdns/libbindbackend.so' >/dev/null ||
+			    missing+=("libbindbackend.so (Debian package pdns-backend-bind)")
+			;;
 		*)
 			command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 			;;
@@ -156,7 +181,7 @@ need() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if [ "${CI:-}" = true ]; then
 		say "FAIL: missing under CI=true: ${missing[*]}"
-		say "install: apt-get install pdns-server pdns-backend-pipe pdns-backend-remote pdns-tools bind9-dnsutils iproute2 procps python3"
+		say "install: apt-get install pdns-server pdns-backend-pipe pdns-backend-remote pdns-backend-bind pdns-tools bind9-dnsutils iproute2 procps python3"
 		exit 1
 	fi
 	say "SKIP: missing: ${missing[*]}"
@@ -183,10 +208,10 @@ it_cleanup() {
 	for pid in "${IT_CHILD_PIDS[@]}"; do
 		is_ours "$pid" && kill -KILL "$pid" 2>/dev/null
 	done
-	for pid in "${IT_DAEMON_PIDS[@]}"; do
+	for pid in "${IT_DAEMON_PIDS[@]}" "${IT_AUX_PIDS[@]}"; do
 		is_ours "$pid" && kill -TERM "$pid" 2>/dev/null
 	done
-	for pid in "${IT_DAEMON_PIDS[@]}"; do
+	for pid in "${IT_DAEMON_PIDS[@]}" "${IT_AUX_PIDS[@]}"; do
 		wait_gone "$pid" 5 ||
 		    { is_ours "$pid" && kill -KILL "$pid" 2>/dev/null; }
 	done
@@ -282,13 +307,21 @@ remember_children() {
 }
 
 # pdns_base_conf: the pdns.conf lines every test instance shares (caches
-# off, 127.0.0.1:$PDNS_PORT only, no network traffic), then $PDNS_EXTRA.
+# off unless PDNS_CACHES=default, 127.0.0.1:$PDNS_PORT only, no network
+# traffic), then $PDNS_EXTRA.
+PDNS_CACHES=off
 pdns_base_conf() {
+	if [ "$PDNS_CACHES" = default ]; then
+		echo "# pdns's caches at their defaults (PDNS_CACHES=default)"
+	else
+		cat <<-EOF
+		# no caching: every dig must reach refract
+		cache-ttl=0
+		query-cache-ttl=0
+		negquery-cache-ttl=0
+		EOF
+	fi
 	cat <<-EOF
-	# no caching: every dig must reach refract
-	cache-ttl=0
-	query-cache-ttl=0
-	negquery-cache-ttl=0
 	# no network traffic beyond 127.0.0.1
 	security-poll-suffix=
 	webserver=no
@@ -801,4 +834,211 @@ add sip.refract.test. 3600 IN A 192.0.2.60' ;;
 		fail "$label: $total concurrent digs (UDP and TCP) all answered right" \
 		    "$bad wrong; the first ones:" "$(cat "$dir/errors")"
 	fi
+}
+
+# ---- forwarding: upstream servers and helpers -----------------------------------
+
+declare -A UP_PORT=() UP_PID=() UP_DIR=() FAKE_PORT=() FAKE_PID=() FAKE_QLOG=()
+
+# start_upstream NAME [ZONE=FILE...]: an authoritative pdns_server on
+# 127.0.0.1 with the bind backend (launch=bind, its own --config-dir
+# $IT_TMP/up.NAME, bind-config listing the zone files, its caches at their
+# defaults, log-dns-queries on: its log $IT_TMP/up.NAME/pdns.log has one
+# "Remote ... wants 'NAME|TYPE'" line per query it gets).  Without zones,
+# starts the upstream NAME again on its old port (after stop_upstream).
+# Returns once it answers the first zone's SOA with NOERROR (bounded,
+# 10 s).  Sets UP_PORT[NAME], UP_PID[NAME].
+start_upstream() {
+	local name=$1 dir=$IT_TMP/up.$1 z first n pid
+	shift
+	if [ $# -gt 0 ]; then
+		mkdir -p "$dir" || die "mkdir $dir"
+		UP_DIR[$name]=$dir
+		UP_PORT[$name]=$(pick_port) || die "no free port"
+		: >"$dir/named.conf"
+		for z in "$@"; do
+			printf 'zone "%s" { type master; file "%s"; };\n' \
+			    "${z%%=*}" "${z#*=}" >>"$dir/named.conf"
+		done
+		cat >"$dir/pdns.conf" <<-EOC
+		# written by tests/integration/lib.sh: an upstream for refract
+		launch=bind
+		bind-config=$dir/named.conf
+		local-address=127.0.0.1
+		local-port=${UP_PORT[$name]}
+		security-poll-suffix=
+		webserver=no
+		api=no
+		distributor-threads=2
+		receiver-threads=1
+		loglevel=6
+		query-logging=yes
+		log-dns-queries=yes
+		EOC
+	fi
+	[ -n "${UP_DIR[$name]:-}" ] || die "start_upstream: no upstream '$name' yet"
+	first=$(sed -n 's/^zone "\([^"]*\)".*/\1/p' "$dir/named.conf" | head -n 1)
+	"$PDNS_SERVER" --config-dir="$dir" --daemon=no --guardian=no \
+	    --disable-syslog --socket-dir="$dir" >>"$dir/pdns.log" 2>&1 </dev/null &
+	pid=$!
+	UP_PID[$name]=$pid
+	IT_AUX_PIDS+=("$pid")
+	n=0
+	until dig @127.0.0.1 -p "${UP_PORT[$name]}" +norec +time=1 +tries=1 \
+	    "$first" SOA 2>/dev/null | grep -q 'status: NOERROR.*'; do
+		alive "$pid" || die "upstream pdns_server '$name' exited at start:$(printf '\n'; tail -n 20 "$dir/pdns.log" | indent)"
+		n=$((n + 1))
+		[ "$n" -lt 40 ] || die "upstream '$name' does not answer $first SOA on 127.0.0.1:${UP_PORT[$name]} within 10 s"
+		sleep 0.25
+	done
+	say "upstream pdns_server $pid ($name, bind backend) on 127.0.0.1:${UP_PORT[$name]}"
+}
+
+# stop_upstream NAME: SIGTERM (then SIGKILL) the upstream, bounded wait.
+stop_upstream() {
+	local pid=${UP_PID[$1]:-}
+	[ -n "$pid" ] || return 0
+	is_ours "$pid" && kill -TERM "$pid" 2>/dev/null
+	wait_gone "$pid" 10 || { is_ours "$pid" && kill -KILL "$pid" 2>/dev/null; }
+	wait "$pid" 2>/dev/null
+	UP_PID[$1]=
+}
+
+# upstream_queries NAME QNAME [QTYPE]: how many queries for QNAME (exact,
+# lower case, no trailing dot) of QTYPE (any type if omitted) the upstream
+# has logged so far.
+upstream_queries() {
+	grep -c "wants '$2|${3:-[A-Z0-9]*}'" "${UP_DIR[$1]}/pdns.log"
+}
+
+# start_fakedns NAME FAKEDNS-ARGS...: data/fakedns.py on 127.0.0.1, a free
+# port (UDP and TCP), its query log in $IT_TMP/fake.NAME.queries.
+# Returns once it listens (bounded, 10 s).  Sets FAKE_PORT[NAME],
+# FAKE_PID[NAME], FAKE_QLOG[NAME].
+start_fakedns() {
+	local name=$1 n pid
+	shift
+	FAKE_PORT[$name]=$(pick_port) || die "no free port"
+	FAKE_QLOG[$name]=$IT_TMP/fake.$name.queries
+	: >"${FAKE_QLOG[$name]}"
+	: >"$IT_TMP/fake.$name.log"
+	python3 "$IT_DATA/fakedns.py" --port "${FAKE_PORT[$name]}" \
+	    --log "${FAKE_QLOG[$name]}" "$@" \
+	    >"$IT_TMP/fake.$name.log" 2>&1 </dev/null &
+	pid=$!
+	FAKE_PID[$name]=$pid
+	IT_AUX_PIDS+=("$pid")
+	n=0
+	until grep -q '^ready' "$IT_TMP/fake.$name.log"; do
+		alive "$pid" || die "fakedns '$name' exited at start:$(printf '\n'; indent <"$IT_TMP/fake.$name.log")"
+		n=$((n + 1))
+		[ "$n" -lt 100 ] || die "fakedns '$name' not ready within 10 s"
+		sleep 0.1
+	done
+	say "fakedns $pid ($name) on 127.0.0.1:${FAKE_PORT[$name]}"
+}
+
+# fake_queries NAME [PROTO] [QNAME] [QTYPE]: how many queries the fake
+# server NAME has received (PROTO udp/tcp, QNAME with trailing dot; an
+# empty or missing argument matches anything).
+fake_queries() {
+	awk -v p="${2:-}" -v q="${3:-}" -v t="${4:-}" '
+	    (p == "" || $1 == p) && (q == "" || $2 == q) && (t == "" || $3 == t) { n++ }
+	    END { print n + 0 }' "${FAKE_QLOG[$1]}"
+}
+
+# fwd_conf TEMPLATE [OUT]: copy a refract config, replacing @UP_name@ and
+# @FAKE_name@ with the ports of the upstreams and fake servers started so
+# far, into OUT (default $IT_TMP/forward/<basename>); prints OUT.
+fwd_conf() {
+	local in=$1 out=${2:-$IT_TMP/forward/$(basename "$1")} k sedargs=()
+	mkdir -p "$(dirname "$out")"
+	for k in "${!UP_PORT[@]}"; do sedargs+=(-e "s/@UP_$k@/${UP_PORT[$k]}/g"); done
+	for k in "${!FAKE_PORT[@]}"; do sedargs+=(-e "s/@FAKE_$k@/${FAKE_PORT[$k]}/g"); done
+	sed "${sedargs[@]}" "$in" >"$out" || die "fwd_conf $in"
+	if grep -q '@[A-Z]*_[a-z0-9]*@' "$out"; then
+		die "fwd_conf: unreplaced placeholder in $out: $(grep '@[A-Z]*_[a-z0-9]*@' "$out")"
+	fi
+	echo "$out"
+}
+
+# ttl_split: canonical dig lines (norm_dig) on stdin -> the rcode line,
+# then each record as "SECTION NAME CLASS TYPE RDATA<TAB>TTL", sorted.
+ttl_split() {
+	awk 'NR == 1 { print; fflush(); next }
+	{
+		ttl = $3; line = $1 " " $2
+		for (i = 4; i <= NF; i++) line = line " " $i
+		print line "\t" ttl | "LC_ALL=C sort"
+	}'
+}
+
+# expect_fwd DESCRIPTION "DIG ARGS" "EXPECTED": as expect_dig, but a
+# record's TTL may be up to FWD_TTL_SLACK (default 60) seconds below the
+# expected one (refract's cache counts TTLs down), never above.
+FWD_TTL_SLACK=60
+expect_fwd() {
+	local desc=$1 args=$2 want=$3 got exp verdict
+	# shellcheck disable=SC2086  # args is a word list on purpose
+	dig_raw $args
+	got=$(printf '%s\n' "$DIG_OUT" | norm_dig | ttl_split)
+	exp=$(printf '%s\n' "$want" | norm_expected | ttl_split)
+	verdict=$(awk -F '\t' -v slack="$FWD_TTL_SLACK" '
+	    NR == FNR { e[FNR] = $0; n = FNR; next }
+	    { g[FNR] = $0; m = FNR }
+	    END {
+		if (n != m) { print "bad"; exit }
+		for (i = 1; i <= n; i++) {
+			split(e[i], a, "\t"); split(g[i], b, "\t")
+			if (a[1] != b[1] || b[2] + 0 > a[2] + 0 || b[2] + 0 < a[2] - slack) {
+				print "bad"; exit
+			}
+		}
+		print "ok"
+	    }' <(printf '%s\n' "$exp") <(printf '%s\n' "$got"))
+	if [ "$verdict" = ok ]; then
+		pass "$desc"
+		[ "${IT_VERBOSE:-0}" = 1 ] && printf '%s\n' "$got" | indent
+		return 0
+	fi
+	fail "$desc  (dig $args)" \
+	    "--- expected (TTL may be up to $FWD_TTL_SLACK s lower):" "$exp" \
+	    "--- got:" "$got" "--- dig output:" "$DIG_OUT"
+	return 1
+}
+
+# dig_status: the rcode of the last dig_raw ("NO-RESPONSE" if none).
+dig_status() {
+	printf '%s\n' "$DIG_OUT" | norm_dig | head -n 1 | cut -d' ' -f1
+}
+
+# timed_dig OUT ARGS...: dig at the current pdns (as dig_raw), its output
+# in OUT and the wall-clock milliseconds it took in OUT.ms.
+timed_dig() {
+	local out=$1 t0 t1
+	shift
+	t0=$(date +%s%N)
+	dig @127.0.0.1 -p "$PDNS_PORT" +norec +noedns +nosplit +time=5 +tries=1 \
+	    "$@" >"$out" 2>&1
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000)) >"$out.ms"
+}
+
+# daemon_stat SOCKET NAME: the counter NAME of the daemon's `stats`
+# (directBackendCmd straight over the socket), or "?".
+daemon_stat() {
+	printf '%s\n' '{"method":"directBackendCmd","parameters":{"query":"stats"}}' |
+	    sock_ask "$1" | python3 -c '
+import json, sys
+try:
+    text = json.loads(sys.stdin.read())["result"]
+except Exception:
+    text = ""
+for line in text.splitlines():
+    k, _, v = line.partition(" ")
+    if k == sys.argv[1]:
+        print(v)
+        break
+else:
+    print("?")' "$2"
 }
