@@ -22,6 +22,20 @@
 
 static const char helo_banner[] = "OK\trefract\n";
 
+/*
+ * Bad requests are logged, but a peer that sends nothing else must not
+ * flood the log: the first 20 of a conversation, then one in 1000.
+ */
+static bool
+may_warn(struct rf_session *s)
+{
+	s->nwarnings++;
+	if (s->nwarnings == 20)
+		rf_warn("further bad requests of this connection are logged "
+		    "one in 1000");
+	return s->nwarnings < 20 || s->nwarnings % 1000 == 0;
+}
+
 void
 rf_session_init(struct rf_session *s, struct rf_engine *eng,
     struct rf_buf *out)
@@ -234,7 +248,8 @@ pipe_fail_soa(struct rf_session *s, const char *why, const char *line,
     size_t len, bool soa)
 {
 	s->eng->stats.bad_requests++;
-	rf_warn("pipe: %s: '%.*s'", why, (int)RF_MIN(len, 200), line);
+	if (may_warn(s))
+		rf_warn("pipe: %s: '%.*s'", why, (int)RF_MIN(len, 200), line);
 	rf_pipe_write_fail(direct_reply(s), soa);
 }
 
@@ -389,7 +404,9 @@ remote_fail(struct rf_session *s, const char *why, const char *line,
 	char msg[256];
 
 	s->eng->stats.bad_requests++;
-	rf_warn("remote: %s: '%.*s'", why, (int)RF_MIN(len, 200), line);
+	if (may_warn(s))
+		rf_warn("remote: %s: '%.*s'", why, (int)RF_MIN(len, 200),
+		    line);
 	snprintf(msg, sizeof(msg), "refract: %s", why);
 	rf_remote_write_failure(direct_reply(s), msg);
 }
@@ -507,8 +524,9 @@ remote_list(struct rf_session *s, const struct rf_remote_req *req,
 		zi = zone_named(db, req->zone);
 	if (zi == RF_ZNONE) {
 		/* pdns aborts the transfer: "backend signals error" */
-		rf_warn("remote: list of an unknown zone: '%.*s'",
-		    (int)RF_MIN(len, 200), line);
+		if (may_warn(s))
+			rf_warn("remote: list of an unknown zone: '%.*s'",
+			    (int)RF_MIN(len, 200), line);
 		rf_remote_write_bool(direct_reply(s), 0);
 		return;
 	}
@@ -629,8 +647,9 @@ static void
 long_line(struct rf_session *s)
 {
 	s->eng->stats.long_lines++;
-	rf_warn("request line over %u bytes skipped",
-	    (unsigned)RF_SESSION_LINE_MAX);
+	if (may_warn(s))
+		rf_warn("request line over %u bytes skipped",
+		    (unsigned)RF_SESSION_LINE_MAX);
 	s->eng->stats.bad_requests++;
 	if (s->proto == RF_PROTO_REMOTE)
 		rf_remote_write_failure(direct_reply(s),

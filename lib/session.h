@@ -49,6 +49,7 @@ struct rf_session {
 	size_t pending;          /* length of that FIFO */
 	bool feeding;            /* inside rf_session_line */
 	bool warned_scope;       /* logged the ABI 1-2 scope problem */
+	unsigned long nwarnings; /* bad requests seen (log rate limit) */
 	/* Called when answers were appended to out outside rf_session_feed
 	 * (an asynchronous completion).  May be NULL. */
 	void (*notify)(void *arg);
