@@ -356,7 +356,6 @@ deadline_passed(void *arg)
 {
 	struct rf_query *q = arg;
 	struct rf_rule *r = &q->gen->rules[q->rule];
-
 	int rc = -ETIMEDOUT;
 
 	q->eng->stats.deadlines++;
@@ -421,9 +420,8 @@ run(struct rf_query *q)
 
 	while (q->rule < g->nrules) {
 		struct rf_rule *r = &g->rules[q->rule];
-		int rc;
-
 		size_t i;
+		int rc;
 
 		if (r->client_dependent && rf_rule_matches_name(r, q))
 			q->client_dependent = true;
