@@ -366,6 +366,66 @@ rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 	return rf_answer_ref(e->ans);
 }
 
+struct rf_answer *
+rf_cache_find(struct rf_cache *c, const char *prefix, const char *canon,
+    size_t len, uint16_t type, uint32_t *age)
+{
+	char key[RF_NAME_TEXT_MAX + 300];
+	size_t keylen;
+	struct centry *e;
+	uint64_t now = rf_sched_now(c->sched);
+
+	if (strlen(prefix) > 255 || len > RF_NAME_TEXT_MAX)
+		return NULL;
+	keylen = make_key(key, prefix, canon, len, type);
+	e = lookup(c, key, keylen, rf_hash(key, keylen));
+	if (e == NULL || e->ans == NULL || now >= e->expires)
+		return NULL;
+	c->stats.hits++;
+	lru_front(c, e);
+	*age = (uint32_t)((now - e->ans->fetched_ms) / 1000);
+	return rf_answer_ref(e->ans);
+}
+
+void
+rf_cache_put(struct rf_cache *c, const char *prefix, const char *canon,
+    size_t len, uint16_t type, struct rf_answer *a, uint32_t ttl)
+{
+	char key[RF_NAME_TEXT_MAX + 300];
+	size_t keylen;
+	uint32_t h;
+	struct centry *e;
+	uint64_t now = rf_sched_now(c->sched);
+
+	if (strlen(prefix) > 255 || len > RF_NAME_TEXT_MAX || ttl == 0)
+		return;
+	keylen = make_key(key, prefix, canon, len, type);
+	h = rf_hash(key, keylen);
+	e = lookup(c, key, keylen, h);
+	if (e == NULL) {
+		evict(c);
+		if (c->stats.entries + 1 > c->nbuckets)
+			grow(c);
+		e = rf_xcalloc(1, sizeof(*e));
+		e->cache = c;
+		e->hash = h;
+		e->type = type;
+		e->key = rf_xmalloc(keylen);
+		memcpy(e->key, key, keylen);
+		e->keylen = keylen;
+		e->hnext = c->buckets[h & (c->nbuckets - 1)];
+		c->buckets[h & (c->nbuckets - 1)] = e;
+		c->stats.entries++;
+	} else if (e->req != NULL) {
+		return;
+	}
+	lru_front(c, e);
+	rf_answer_unref(e->ans);
+	e->ans = rf_answer_ref(a);
+	e->expires = now + (uint64_t)RF_MIN(ttl, c->conf.max_ttl) * 1000;
+	e->stale_until = e->expires;
+}
+
 const struct rf_cache_stats *
 rf_cache_stats(const struct rf_cache *c)
 {

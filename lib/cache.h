@@ -79,6 +79,20 @@ const struct rf_answer *rf_cache_peek(struct rf_cache *c,
 struct rf_answer *rf_cache_stale(struct rf_cache *c, struct rf_upstream *u,
     const char *canon, size_t len, uint16_t type);
 
+/*
+ * Answers refract puts together itself (a forwarded ANY merged from its
+ * typed parts), stored under a key of the caller's choosing (prefix: at
+ * most 255 bytes) so that the next ANY costs one lookup instead of one
+ * per type.
+ */
+
+/** A fresh stored answer (new reference, *age in seconds) or NULL. */
+struct rf_answer *rf_cache_find(struct rf_cache *c, const char *prefix,
+    const char *canon, size_t len, uint16_t type, uint32_t *age);
+/** Store a (takes a new reference) for ttl seconds. */
+void rf_cache_put(struct rf_cache *c, const char *prefix, const char *canon,
+    size_t len, uint16_t type, struct rf_answer *a, uint32_t ttl);
+
 const struct rf_cache_stats *rf_cache_stats(const struct rf_cache *c);
 
 #endif

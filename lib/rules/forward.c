@@ -95,9 +95,15 @@ struct fwd {
 	char *relay_name;          /* or as a host name (canonical) */
 	char *memkey;              /* exchanger memory: "label\0" prefix */
 	size_t memkey_len;
+	char *merge_key;           /* cache key prefix of merged ANYs, or
+				    * NULL when too long to store */
 };
 
-enum { SLOT_DATA, SLOT_RELAY };
+enum {
+	SLOT_DATA,   /* one typed lookup of the name */
+	SLOT_RELAY,  /* the smarthost relay's A records */
+	SLOT_MERGED, /* a whole ANY from the cache (see store_merged) */
+};
 
 struct fwdq;
 
@@ -379,7 +385,7 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 		const struct rf_answer *a = st->answers[i];
 		const struct rf_arr *soa = rf_answer_soa(a);
 
-		if (st->kinds[i] != SLOT_DATA)
+		if (st->kinds[i] == SLOT_RELAY)
 			continue;
 		for (k = 0; k < a->nrrs; k++)
 			if (a->rrs[k].type == RF_T_SOA &&
@@ -399,7 +405,7 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	for (i = 0; i < st->n; i++) {
 		const struct rf_answer *a = st->answers[i];
 
-		if (st->kinds[i] != SLOT_DATA)
+		if (st->kinds[i] == SLOT_RELAY)
 			continue;
 		if (a->rcode == 0)
 			exists = true;
@@ -411,7 +417,8 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			if (q->qtype == RF_T_SOA && x->type != RF_T_SOA)
 				continue;
 			/* glue only when the type was asked for */
-			if (x->kind == RF_ARR_GLUE && x->type != st->types[i])
+			if (x->kind == RF_ARR_GLUE &&
+			    st->kinds[i] == SLOT_DATA && x->type != st->types[i])
 				continue;
 			any = true;
 			/* glue and a delegation's NS are not authoritative */
@@ -429,8 +436,9 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			const struct rf_arr *soa = rf_answer_soa(a);
 			bool has = false;
 
-			if (st->kinds[i] != SLOT_DATA ||
-			    st->types[i] != RF_T_SOA || a->rcode != 0 ||
+			if (!(st->kinds[i] == SLOT_MERGED ||
+			    (st->kinds[i] == SLOT_DATA &&
+			    st->types[i] == RF_T_SOA)) || a->rcode != 0 ||
 			    soa == NULL)
 				continue;
 			for (k = 0; k < a->nrrs; k++)
@@ -469,6 +477,70 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	return RF_RULE_DONE;
 }
 
+/*
+ * Keep the typed answers of an ANY as one merged answer in the cache, for
+ * as long as its shortest part lives, so that the next ANY for the name is
+ * one lookup (a cache hit costs about what a zone-file answer costs).
+ * Stale parts are not merged.
+ */
+static void
+store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
+{
+	const struct fwd *f = r->data;
+	struct rf_answer *m;
+	uint32_t ttl = UINT32_MAX;
+	bool soa_kept = false;
+	size_t i, k, j;
+
+	if (f->merge_key == NULL || q->qtype != RF_T_ANY)
+		return;
+	for (i = 0; i < st->n; i++)
+		if (st->kinds[i] == SLOT_MERGED ||
+		    (st->kinds[i] == SLOT_DATA && st->ages[i] == UINT32_MAX))
+			return;
+	m = rf_answer_new();
+	m->rcode = 3;
+	m->fetched_ms = rf_sched_now(r->env->sched);
+	for (i = 0; i < st->n; i++) {
+		const struct rf_answer *a = st->answers[i];
+		uint32_t age = st->ages[i], rem = rf_answer_ttl(a);
+
+		if (st->kinds[i] != SLOT_DATA)
+			continue;
+		ttl = RF_MIN(ttl, rem > age ? rem - age : 0);
+		if (a->rcode == 0)
+			m->rcode = 0;
+		for (k = 0; k < a->nrrs; k++) {
+			const struct rf_arr *x = &a->rrs[k];
+			const char *c = rf_answer_str(a, x->content);
+
+			if (x->kind == RF_ARR_SOA) {
+				if (soa_kept)
+					continue;
+				soa_kept = true;
+			}
+			if (x->kind == RF_ARR_GLUE && x->type != st->types[i])
+				continue;
+			for (j = 0; j < m->nrrs; j++)
+				if (m->rrs[j].kind == x->kind &&
+				    m->rrs[j].type == x->type &&
+				    m->rrs[j].content_len == x->content_len &&
+				    memcmp(rf_answer_str(m, m->rrs[j].content),
+				    c, x->content_len) == 0)
+					break;
+			if (j < m->nrrs)
+				continue;
+			rf_answer_add(m, x->kind, rf_answer_str(a, x->owner),
+			    x->owner_len, x->type, x->ttl > age ?
+			    x->ttl - age : 0, c, x->content_len);
+		}
+	}
+	if (ttl != UINT32_MAX && ttl > 0)
+		rf_cache_put(r->env->cache, f->merge_key, q->canon,
+		    q->canon_len, RF_T_ANY, m, ttl);
+	rf_answer_unref(m);
+}
+
 static void
 release(struct rf_rule *r, struct fwdq *st)
 {
@@ -505,6 +577,7 @@ on_answer(void *arg, struct rf_answer *a, uint32_t age)
 	st->ages[slot->i] = age;
 	if (st->pending > 0)
 		return;
+	store_merged(r, q, st);
 	rc = build(r, q, st);
 	release(r, st);
 	rf_query_resume(q, rc);
@@ -536,7 +609,14 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	st->q = q;
 	st->r = r;
 	q->rule_state = st;
-	if (q->qtype == RF_T_ANY) {
+	if (q->qtype == RF_T_ANY && f->merge_key != NULL &&
+	    (st->answers[0] = rf_cache_find(r->env->cache, f->merge_key,
+	    q->canon, q->canon_len, RF_T_ANY, &st->ages[0])) != NULL) {
+		/* the whole ANY is in the cache */
+		st->kinds[0] = SLOT_MERGED;
+		st->types[0] = RF_T_ANY;
+		st->n = 1;
+	} else if (q->qtype == RF_T_ANY) {
 		for (i = 0; i < f->ntypes; i++)
 			st->types[st->n++] = f->types[i];
 		/* the SOA comes along at a suffix (pdns's zone cache fetches
@@ -558,6 +638,8 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 		uint32_t age = 0;
 		bool relay = st->kinds[i] == SLOT_RELAY;
 
+		if (st->kinds[i] == SLOT_MERGED)
+			continue;
 		st->slots[i].st = st;
 		st->slots[i].i = i;
 		rc = rf_cache_get(r->env->cache, f->up,
@@ -585,6 +667,7 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	}
 	if (st->pending > 0)
 		return RF_RULE_ASYNC;
+	store_merged(r, q, st);
 	rc = build(r, q, st);
 	release(r, st);
 	return rc;
@@ -704,6 +787,26 @@ smarthost_init(struct rf_rule *r, struct fwd *f,
 	return errors ? -1 : 0;
 }
 
+/* Merged ANYs are keyed on the upstream set and the types they hold
+ * (two rules with different any-types must not share them). */
+static void
+make_merge_key(struct fwd *f)
+{
+	struct rf_buf b;
+	size_t i;
+
+	rf_buf_init(&b);
+	rf_buf_adds(&b, f->up->name);
+	rf_buf_add(&b, "\001ANY", 4);
+	for (i = 0; i < f->ntypes; i++) {
+		rf_buf_addc(&b, ',');
+		rf_buf_addu(&b, f->types[i]);
+	}
+	if (b.len <= 255)
+		f->merge_key = rf_xstrdup(rf_buf_cstr(&b));
+	rf_buf_fini(&b);
+}
+
 static int
 fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
     struct rf_env *env, struct rf_diag *diag)
@@ -736,6 +839,7 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 	}
 	memcpy(f->types, default_types, sizeof(default_types));
 	f->ntypes = RF_ARRAY_LEN(default_types);
+	r->data = f;
 	for (i = 0; i < block->nchildren; i++) {
 		const struct rf_conf_node *n = &block->children[i];
 		long v;
@@ -784,6 +888,8 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 			errors++;
 		}
 	}
+	if (errors == 0 && f->up != NULL)
+		make_merge_key(f);
 	return errors ? -1 : 0;
 }
 
@@ -795,6 +901,7 @@ fwd_free(struct rf_rule *r)
 	if (f != NULL) {
 		free(f->relay_name);
 		free(f->memkey);
+		free(f->merge_key);
 	}
 	free(f);
 }
