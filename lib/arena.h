@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define RF_ARENA_INLINE 1024
+#define RF_ARENA_INLINE 3072
 
 struct rf_arena_chunk;
 

@@ -51,7 +51,7 @@ rf_buf_add(struct rf_buf *b, const void *p, size_t n)
 }
 
 void
-rf_buf_addc(struct rf_buf *b, char c)
+rf_buf_addc_slow(struct rf_buf *b, char c)
 {
 	*rf_buf_reserve(b, 1) = c;
 	b->len++;

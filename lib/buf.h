@@ -29,7 +29,16 @@ void rf_buf_reset(struct rf_buf *b);
 /** Make room for n more bytes; returns a pointer to the free space. */
 char *rf_buf_reserve(struct rf_buf *b, size_t n);
 void rf_buf_add(struct rf_buf *b, const void *p, size_t n);
-void rf_buf_addc(struct rf_buf *b, char c);
+void rf_buf_addc_slow(struct rf_buf *b, char c);
+/** Append one byte (the common case inline: answers are built of them). */
+static inline void
+rf_buf_addc(struct rf_buf *b, char c)
+{
+	if (b->len + 1 < b->cap)
+		b->data[b->len++] = c;
+	else
+		rf_buf_addc_slow(b, c);
+}
 void rf_buf_adds(struct rf_buf *b, const char *s);
 void rf_buf_addu(struct rf_buf *b, uint64_t v);
 void rf_buf_addi(struct rf_buf *b, int64_t v);

@@ -27,8 +27,7 @@ struct centry {
 	struct centry *lprev, *lnext;   /* LRU: head = most recent */
 	uint32_t hash;
 	uint16_t type;
-	size_t keylen;
-	char *key;                      /* upstream name \0 canon */
+	bool referenced;                /* hit since it last left the head */
 	struct rf_answer *ans;          /* NULL until the first answer */
 	uint64_t expires;               /* ms */
 	uint64_t stale_until;           /* ms */
@@ -37,6 +36,8 @@ struct centry {
 	struct rf_cache_wait *waiters;
 	struct rf_cache *cache;
 	bool busy;                      /* handing out an answer */
+	size_t keylen;
+	char key[];                     /* upstream name \0 canon \0 type */
 };
 
 struct rf_cache {
@@ -124,7 +125,6 @@ entry_free(struct rf_cache *c, struct centry *e)
 		free(w);
 	}
 	rf_answer_unref(e->ans);
-	free(e->key);
 	free(e);
 	c->stats.entries--;
 }
@@ -162,17 +162,23 @@ grow(struct rf_cache *c)
 
 /* The key: upstream name, NUL, canonical name, NUL, type (2 bytes). */
 static size_t
-make_key(char *out, const char *up, const char *canon, size_t len,
-    uint16_t type)
+make_key_len(char *out, const char *up, size_t ulen, const char *canon,
+    size_t len, uint16_t type)
 {
-	size_t ulen = strlen(up);
-
-	memcpy(out, up, ulen + 1);
+	memcpy(out, up, ulen);
+	out[ulen] = '\0';
 	memcpy(out + ulen + 1, canon, len);
 	out[ulen + 1 + len] = '\0';
 	out[ulen + 2 + len] = (char)(type >> 8);
 	out[ulen + 3 + len] = (char)(type & 0xff);
 	return ulen + 4 + len;
+}
+
+static size_t
+make_key(char *out, const char *up, const char *canon, size_t len,
+    uint16_t type)
+{
+	return make_key_len(out, up, strlen(up), canon, len, type);
 }
 
 static struct centry *
@@ -187,21 +193,52 @@ lookup(struct rf_cache *c, const char *key, size_t keylen, uint32_t h)
 	return NULL;
 }
 
-/* Make room: drop least recently used entries that are not pending. */
+/*
+ * Make room: drop the least recently used entries that are not pending.
+ * A hit only marks its entry (no list surgery on the hot path); here a
+ * marked entry gets a second chance at the head instead (CLOCK).
+ */
 static void
 evict(struct rf_cache *c)
 {
 	struct centry *e = c->lru_tail;
+	size_t chances = c->stats.entries;
 
 	while (c->stats.entries >= c->conf.max_entries && e != NULL) {
 		struct centry *prev = e->lprev;
 
-		if (e->req == NULL && !e->busy) {
+		if (e->referenced && chances > 0) {
+			chances--;
+			e->referenced = false;
+			lru_front(c, e);
+		} else if (e->req == NULL && !e->busy) {
 			entry_free(c, e);
 			c->stats.evictions++;
 		}
 		e = prev;
 	}
+}
+
+static struct centry *
+new_entry(struct rf_cache *c, const char *key, size_t keylen, uint32_t h,
+    uint16_t type)
+{
+	struct centry *e;
+
+	evict(c);
+	if (c->stats.entries + 1 > c->nbuckets)
+		grow(c);
+	e = rf_xcalloc(1, sizeof(*e) + keylen);
+	e->cache = c;
+	e->hash = h;
+	e->type = type;
+	memcpy(e->key, key, keylen);
+	e->keylen = keylen;
+	e->hnext = c->buckets[h & (c->nbuckets - 1)];
+	c->buckets[h & (c->nbuckets - 1)] = e;
+	c->stats.entries++;
+	lru_front(c, e);
+	return e;
 }
 
 static void
@@ -271,11 +308,11 @@ rf_cache_get(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 	if (strlen(u->name) > 255 || len > RF_NAME_TEXT_MAX)
 		return -1;
 	keylen = make_key(key, u->name, canon, len, type);
-	h = rf_hash(key, keylen);
+	h = rf_hash_fast(key, keylen);
 	e = lookup(c, key, keylen, h);
 	if (e != NULL && e->ans != NULL && now < e->expires) {
 		c->stats.hits++;
-		lru_front(c, e);
+		e->referenced = true;
 		*hit = rf_answer_ref(e->ans);
 		*age = (uint32_t)((now - e->ans->fetched_ms) / 1000);
 		return 1;
@@ -291,22 +328,10 @@ rf_cache_get(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 		return 0;
 	}
 	c->stats.misses++;
-	if (e == NULL) {
-		evict(c);
-		if (c->stats.entries + 1 > c->nbuckets)
-			grow(c);
-		e = rf_xcalloc(1, sizeof(*e));
-		e->cache = c;
-		e->hash = h;
-		e->type = type;
-		e->key = rf_xmalloc(keylen);
-		memcpy(e->key, key, keylen);
-		e->keylen = keylen;
-		e->hnext = c->buckets[h & (c->nbuckets - 1)];
-		c->buckets[h & (c->nbuckets - 1)] = e;
-		c->stats.entries++;
-	}
-	lru_front(c, e);
+	if (e == NULL)
+		e = new_entry(c, key, keylen, h, type);
+	else
+		e->referenced = true;
 	e->up = rf_upstream_ref(u);
 	e->waiters = w;
 	e->req = rf_upstream_send(u, canon, len, type, on_resolved, e);
@@ -342,7 +367,7 @@ rf_cache_peek(struct rf_cache *c, const char *upstream, const char *canon,
 	if (strlen(upstream) > 255 || len > RF_NAME_TEXT_MAX)
 		return NULL;
 	keylen = make_key(key, upstream, canon, len, type);
-	e = lookup(c, key, keylen, rf_hash(key, keylen));
+	e = lookup(c, key, keylen, rf_hash_fast(key, keylen));
 	return e != NULL ? e->ans : NULL;
 }
 
@@ -359,7 +384,7 @@ rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 	    len > RF_NAME_TEXT_MAX)
 		return NULL;
 	keylen = make_key(key, u->name, canon, len, type);
-	e = lookup(c, key, keylen, rf_hash(key, keylen));
+	e = lookup(c, key, keylen, rf_hash_fast(key, keylen));
 	if (e == NULL || e->ans == NULL || now >= e->stale_until)
 		return NULL;
 	c->stats.stale++;
@@ -367,29 +392,30 @@ rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 }
 
 struct rf_answer *
-rf_cache_find(struct rf_cache *c, const char *prefix, const char *canon,
-    size_t len, uint16_t type, uint32_t *age)
+rf_cache_find(struct rf_cache *c, const char *prefix, size_t prefix_len,
+    const char *canon, size_t len, uint16_t type, uint32_t *age)
 {
 	char key[RF_NAME_TEXT_MAX + 300];
 	size_t keylen;
 	struct centry *e;
 	uint64_t now = rf_sched_now(c->sched);
 
-	if (strlen(prefix) > 255 || len > RF_NAME_TEXT_MAX)
+	if (prefix_len > 255 || len > RF_NAME_TEXT_MAX)
 		return NULL;
-	keylen = make_key(key, prefix, canon, len, type);
-	e = lookup(c, key, keylen, rf_hash(key, keylen));
+	keylen = make_key_len(key, prefix, prefix_len, canon, len, type);
+	e = lookup(c, key, keylen, rf_hash_fast(key, keylen));
 	if (e == NULL || e->ans == NULL || now >= e->expires)
 		return NULL;
 	c->stats.hits++;
-	lru_front(c, e);
+	e->referenced = true;
 	*age = (uint32_t)((now - e->ans->fetched_ms) / 1000);
 	return rf_answer_ref(e->ans);
 }
 
 void
-rf_cache_put(struct rf_cache *c, const char *prefix, const char *canon,
-    size_t len, uint16_t type, struct rf_answer *a, uint32_t ttl)
+rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
+    const char *canon, size_t len, uint16_t type, struct rf_answer *a,
+    uint32_t ttl)
 {
 	char key[RF_NAME_TEXT_MAX + 300];
 	size_t keylen;
@@ -397,29 +423,17 @@ rf_cache_put(struct rf_cache *c, const char *prefix, const char *canon,
 	struct centry *e;
 	uint64_t now = rf_sched_now(c->sched);
 
-	if (strlen(prefix) > 255 || len > RF_NAME_TEXT_MAX || ttl == 0)
+	if (prefix_len > 255 || len > RF_NAME_TEXT_MAX || ttl == 0)
 		return;
-	keylen = make_key(key, prefix, canon, len, type);
-	h = rf_hash(key, keylen);
+	keylen = make_key_len(key, prefix, prefix_len, canon, len, type);
+	h = rf_hash_fast(key, keylen);
 	e = lookup(c, key, keylen, h);
-	if (e == NULL) {
-		evict(c);
-		if (c->stats.entries + 1 > c->nbuckets)
-			grow(c);
-		e = rf_xcalloc(1, sizeof(*e));
-		e->cache = c;
-		e->hash = h;
-		e->type = type;
-		e->key = rf_xmalloc(keylen);
-		memcpy(e->key, key, keylen);
-		e->keylen = keylen;
-		e->hnext = c->buckets[h & (c->nbuckets - 1)];
-		c->buckets[h & (c->nbuckets - 1)] = e;
-		c->stats.entries++;
-	} else if (e->req != NULL) {
+	if (e == NULL)
+		e = new_entry(c, key, keylen, h, type);
+	else if (e->req != NULL)
 		return;
-	}
-	lru_front(c, e);
+	else
+		e->referenced = true;
 	rf_answer_unref(e->ans);
 	e->ans = rf_answer_ref(a);
 	e->expires = now + (uint64_t)RF_MIN(ttl, c->conf.max_ttl) * 1000;

@@ -88,10 +88,12 @@ struct rf_answer *rf_cache_stale(struct rf_cache *c, struct rf_upstream *u,
 
 /** A fresh stored answer (new reference, *age in seconds) or NULL. */
 struct rf_answer *rf_cache_find(struct rf_cache *c, const char *prefix,
-    const char *canon, size_t len, uint16_t type, uint32_t *age);
+    size_t prefix_len, const char *canon, size_t len, uint16_t type,
+    uint32_t *age);
 /** Store a (takes a new reference) for ttl seconds. */
-void rf_cache_put(struct rf_cache *c, const char *prefix, const char *canon,
-    size_t len, uint16_t type, struct rf_answer *a, uint32_t ttl);
+void rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
+    const char *canon, size_t len, uint16_t type, struct rf_answer *a,
+    uint32_t ttl);
 
 const struct rf_cache_stats *rf_cache_stats(const struct rf_cache *c);
 

@@ -338,6 +338,10 @@ rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
 				}
 				r->suffixes = rf_xreallocarray(r->suffixes,
 				    r->nsuffixes + 1, sizeof(*r->suffixes));
+				r->suffix_lens = rf_xreallocarray(
+				    r->suffix_lens, r->nsuffixes + 1,
+				    sizeof(*r->suffix_lens));
+				r->suffix_lens[r->nsuffixes] = len;
 				r->suffixes[r->nsuffixes++] =
 				    rf_xstrndup(canon, len);
 			}
@@ -585,6 +589,7 @@ rf_config_fini(struct rf_config *cfg)
 		for (k = 0; k < r->nsuffixes; k++)
 			free(r->suffixes[k]);
 		free(r->suffixes);
+		free(r->suffix_lens);
 		for (k = 0; k < r->nregexes; k++) {
 			regfree((regex_t *)r->regexes + k);
 			free(r->regex_src[k]);

@@ -96,6 +96,7 @@ struct rf_rule_conf {
 	const struct rf_conf_node *node; /* the rule block */
 	char *label;
 	char **suffixes;                 /* canonical */
+	size_t *suffix_lens;
 	size_t nsuffixes;
 	void *regexes;                   /* regex_t array */
 	char **regex_src;

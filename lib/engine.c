@@ -224,6 +224,10 @@ make_rules(struct rf_gen *g, struct rf_diag *diag)
 			errors++;
 	}
 	g->nrules = n;
+	for (i = 0; i < n; i++)
+		if (g->rules[i].client_dependent ||
+		    g->rules[i].ops == &rf_rule_mx_smarthost)
+			g->needs_client = true;
 	return errors ? -1 : 0;
 }
 
@@ -383,6 +387,9 @@ find_client(const struct rf_gen *g, struct rf_query *q)
 
 	q->has_client = false;
 	q->client_bits = 0;
+	/* nothing looks at it: spare parsing the address */
+	if (!g->needs_client)
+		return;
 	if (rf_addr_parse(q->remote, strlen(q->remote), &remote) < 0 ||
 	    rf_addr_is_any(&remote))
 		return;
@@ -410,6 +417,7 @@ restore_question(struct rf_query *q)
 	    0)
 		q->canon_len = 0; /* was valid when the query was parsed */
 	q->zone_id = q->asked_zone_id;
+	q->rewritten = false;
 }
 
 /* Offer the query to the matching rules from q->rule on. */

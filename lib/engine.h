@@ -32,6 +32,7 @@ struct rf_gen {
 	struct rf_upstream **upstreams; /* references */
 	size_t nupstreams;
 	bool from_image;      /* zdb is the mapped zone image */
+	bool needs_client;    /* some rule looks at the client */
 };
 
 /* Deadline of a PIPE lookup when the config sets none: pdns waits 2000 ms

@@ -6,13 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/answer.h"
 #include "lib/engine.h"
 #include "lib/util.h"
+
+/*
+ * Freed queries are kept for reuse: a query is a few kilobytes (its
+ * inline arena included), and malloc/free of that size for every request
+ * showed in profiles.  Single-threaded, so a plain list.
+ */
+#define POOL_MAX 64
+static struct rf_query *pool[POOL_MAX];
+static size_t npool;
 
 struct rf_query *
 rf_query_new(void)
 {
-	struct rf_query *q = rf_xmalloc(sizeof(*q));
+	struct rf_query *q = npool > 0 ? pool[--npool] :
+	    rf_xmalloc(sizeof(*q));
 
 	memset(q, 0, offsetof(struct rf_query, arena));
 	rf_arena_init(&q->arena);
@@ -26,12 +37,19 @@ rf_query_new(void)
 void
 rf_query_free(struct rf_query *q)
 {
+	size_t i;
+
 	if (q == NULL)
 		return;
+	for (i = 0; i < q->nheld; i++)
+		rf_answer_unref(q->held[i]);
 	rf_gen_unref(q->gen);
 	rf_buf_fini(&q->reply);
 	rf_arena_fini(&q->arena);
-	free(q);
+	if (npool < POOL_MAX)
+		pool[npool++] = q;
+	else
+		free(q);
 }
 
 int
@@ -62,6 +80,20 @@ rf_query_add(struct rf_query *q, const struct rf_rr *rr)
 		q->rrs_cap = ncap;
 	}
 	q->rrs[q->nrrs++] = *rr;
+}
+
+bool
+rf_query_hold(struct rf_query *q, struct rf_answer *a)
+{
+	size_t i;
+
+	for (i = 0; i < q->nheld; i++)
+		if (q->held[i] == a)
+			return true;
+	if (q->nheld == RF_ARRAY_LEN(q->held))
+		return false;
+	q->held[q->nheld++] = rf_answer_ref(a);
+	return true;
 }
 
 char *

@@ -68,6 +68,8 @@ struct rf_query {
 	uint8_t client_bits;     /* prefix the client is known by (ECS) */
 	bool client_dependent;   /* a rule chose by client: answers carry
 				  * a scope so pdns does not cache them */
+	bool rewritten;          /* a filter changed canon (restored when
+				  * the rule passes the question on) */
 	uint32_t deadline_ms;    /* 0: none */
 
 	/* --- the answer --- */
@@ -91,6 +93,8 @@ struct rf_query {
 	rf_query_done_fn done;
 	void *owner;          /* the session that issued it */
 	struct rf_query *next;/* the owner's FIFO */
+	struct rf_answer *held[4]; /* answers rrs point into (references) */
+	size_t nheld;
 	struct rf_arena arena;
 };
 
@@ -108,6 +112,14 @@ int rf_query_set_name(struct rf_query *q, const char *name, size_t len);
 /** Append a record to the answer (the struct is copied; its pointers
  *  must stay valid as long as the query). */
 void rf_query_add(struct rf_query *q, const struct rf_rr *rr);
+
+/**
+ * Keep a reference to an upstream answer until the query is freed, so
+ * that records can point into it instead of being copied.
+ * @return false if the query holds too many already (copy instead).
+ */
+struct rf_answer;
+bool rf_query_hold(struct rf_query *q, struct rf_answer *a);
 
 /** Copy (s, len) into the query's arena. */
 char *rf_query_strdup(struct rf_query *q, const char *s, size_t len);

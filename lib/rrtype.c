@@ -103,9 +103,24 @@ rf_rrtype_parse(const char *s, size_t len, uint16_t *t)
 	size_t i;
 	uint32_t v;
 
+	if (len == 0)
+		return -1;
+	/* what pdns asks nearly always, as pdns writes it */
+	if (len == 3 && memcmp(s, "ANY", 3) == 0) {
+		*t = RF_T_ANY;
+		return 0;
+	}
+	if (len == 3 && memcmp(s, "SOA", 3) == 0) {
+		*t = RF_T_SOA;
+		return 0;
+	}
 	for (i = 0; i < RF_ARRAY_LEN(types); i++) {
-		if (strlen(types[i].name) == len &&
-		    strncasecmp(types[i].name, s, len) == 0) {
+		const char *n = types[i].name;
+
+		/* first letters first: a full compare only for candidates */
+		if ((n[0] | 0x20) != (s[0] | 0x20) || strlen(n) != len)
+			continue;
+		if (strncasecmp(n, s, len) == 0) {
 			*t = types[i].type;
 			return 0;
 		}

@@ -82,7 +82,7 @@ rf_rule_matches_name(const struct rf_rule *r, const struct rf_query *q)
 	if (c->nsuffixes > 0) {
 		for (i = 0; i < c->nsuffixes; i++)
 			if (rf_name_is_sub(q->canon, q->canon_len,
-			    c->suffixes[i], strlen(c->suffixes[i])))
+			    c->suffixes[i], c->suffix_lens[i]))
 				break;
 		if (i == c->nsuffixes)
 			return false;

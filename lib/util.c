@@ -113,6 +113,28 @@ rf_hash(const void *data, size_t len)
 	return (uint32_t)h;
 }
 
+uint32_t
+rf_hash_fast(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, v;
+
+	while (len >= 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+		p += 8;
+		len -= 8;
+	}
+	v = 0;
+	memcpy(&v, p, len);
+	h = (h ^ v) * 0x94d049bb133111ebULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
 int
 rf_parse_u32(const char *s, size_t len, uint32_t max, uint32_t *out)
 {

@@ -97,6 +97,7 @@ struct fwd {
 	size_t memkey_len;
 	char *merge_key;           /* cache key prefix of merged ANYs, or
 				    * NULL when too long to store */
+	size_t merge_key_len;
 };
 
 enum {
@@ -125,25 +126,35 @@ struct fwdq {
 	uint8_t kinds[MAX_TYPES + 1];      /* SLOT_* */
 	struct rf_query *q;
 	struct rf_rule *r;
+	const char *suffix;                /* the rule's suffix for the name */
+	size_t suffix_len;
 };
 
-/* The suffix of the rule this name falls under (the longest), or NULL. */
+/*
+ * The suffix of the rule this name falls under (the longest), or NULL.
+ * A question a filter rewrote (a NAT map's reverse name) is this rule's
+ * whatever its new name: it is forwarded as it is.
+ */
 static const char *
-suffix_of(const struct rf_rule *r, const struct rf_query *q)
+suffix_of(const struct rf_rule *r, const struct rf_query *q, size_t *slen)
 {
 	const struct rf_rule_conf *c = r->conf;
 	const char *best = NULL;
-	size_t i;
+	size_t i, best_len = 0;
 
-	if (c == NULL || c->nsuffixes == 0)
+	*slen = 0;
+	if (c == NULL || c->nsuffixes == 0 || q->rewritten)
 		return "";
 	for (i = 0; i < c->nsuffixes; i++) {
-		size_t len = strlen(c->suffixes[i]);
+		size_t len = c->suffix_lens[i];
 
 		if (rf_name_is_sub(q->canon, q->canon_len, c->suffixes[i],
-		    len) && (best == NULL || len > strlen(best)))
+		    len) && (best == NULL || len > best_len)) {
 			best = c->suffixes[i];
+			best_len = len;
+		}
 	}
+	*slen = best_len;
 	return best;
 }
 
@@ -168,23 +179,31 @@ out_ttl(uint32_t ttl, uint32_t age)
 	return ttl > age ? ttl - age : 0;
 }
 
+/*
+ * Add a record to the answer.  from is the answer content points into:
+ * held by the query when it can be (no copy), copied otherwise.  Typed
+ * answers overlap — a referral comes back for every type, a recursive
+ * upstream's CNAME with both the A and the AAAA answer — so duplicates
+ * are dropped, unless the records come from one merged answer, which
+ * has none.
+ */
 static void
-add(struct rf_query *q, uint16_t type, uint32_t ttl, const char *content,
-    size_t content_len, int32_t id, uint8_t auth)
+add_from(struct rf_query *q, struct rf_answer *from, bool dedup,
+    uint16_t type, uint32_t ttl, const char *content, size_t content_len,
+    int32_t id, uint8_t auth)
 {
 	struct rf_rr rr;
 	size_t i;
 
-	/* Typed answers overlap: a referral comes back for every type, a
-	 * recursive upstream's CNAME with the A and the AAAA answer. */
-	for (i = 0; i < q->nrrs; i++)
+	for (i = 0; dedup && i < q->nrrs; i++)
 		if (q->rrs[i].type == type &&
 		    q->rrs[i].content_len == content_len &&
 		    memcmp(q->rrs[i].content, content, content_len) == 0)
 			return;
 	rr.name = q->qname;
 	rr.name_len = (uint32_t)q->qname_len;
-	rr.content = rf_query_strdup(q, content, content_len);
+	rr.content = from != NULL && rf_query_hold(q, from) ? content :
+	    rf_query_strdup(q, content, content_len);
 	rr.content_len = (uint32_t)content_len;
 	rr.ttl = ttl;
 	rr.zone_id = id;
@@ -192,6 +211,13 @@ add(struct rf_query *q, uint16_t type, uint32_t ttl, const char *content,
 	rr.auth = auth;
 	rr.scope = 0;
 	rf_query_add(q, &rr);
+}
+
+static void
+add(struct rf_query *q, uint16_t type, uint32_t ttl, const char *content,
+    size_t content_len, int32_t id, uint8_t auth)
+{
+	add_from(q, NULL, true, type, ttl, content, content_len, id, auth);
 }
 
 static int smarthost(struct rf_rule *r, struct rf_query *q,
@@ -373,15 +399,19 @@ smarthost(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 static int
 build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 {
-	const char *suffix = suffix_of(r, q);
-	bool is_suffix = suffix != NULL && strlen(suffix) == q->canon_len &&
+	const char *suffix = st->suffix;
+	bool is_suffix = !q->rewritten && st->suffix_len == q->canon_len &&
 	    memcmp(suffix, q->canon, q->canon_len) == 0;
 	bool exists = false, any = false;
 	int32_t id = -1;
 	size_t i, k;
 
-	/* The zone id: that of the apex the records belong to. */
-	for (i = 0; i < st->n; i++) {
+	/* The zone id: the one pdns found for the question, or (for the SOA
+	 * questions of its zone-finding walk) that of the apex the records
+	 * belong to. */
+	if (q->zone_id >= 0 && q->qtype != RF_T_SOA && !is_suffix)
+		id = q->zone_id;
+	for (i = 0; id == -1 && i < st->n; i++) {
 		const struct rf_answer *a = st->answers[i];
 		const struct rf_arr *soa = rf_answer_soa(a);
 
@@ -399,11 +429,10 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	if (id == -1 && q->zone_id >= 0)
 		id = q->zone_id;
 	if (id == -1 || is_suffix)
-		id = zone_id(r, suffix ? suffix : q->canon,
-		    suffix ? strlen(suffix) : q->canon_len);
+		id = zone_id(r, suffix, st->suffix_len);
 
 	for (i = 0; i < st->n; i++) {
-		const struct rf_answer *a = st->answers[i];
+		struct rf_answer *a = st->answers[i];
 
 		if (st->kinds[i] == SLOT_RELAY)
 			continue;
@@ -422,7 +451,9 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 				continue;
 			any = true;
 			/* glue and a delegation's NS are not authoritative */
-			add(q, x->type, out_ttl(x->ttl, st->ages[i]),
+			add_from(q, st->answers[i],
+			    st->kinds[i] != SLOT_MERGED,
+			    x->type, out_ttl(x->ttl, st->ages[i]),
 			    rf_answer_str(a, x->content), x->content_len, id,
 			    x->kind == RF_ARR_ANSWER ? 1 : 0);
 		}
@@ -536,8 +567,8 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 		}
 	}
 	if (ttl != UINT32_MAX && ttl > 0)
-		rf_cache_put(r->env->cache, f->merge_key, q->canon,
-		    q->canon_len, RF_T_ANY, m, ttl);
+		rf_cache_put(r->env->cache, f->merge_key, f->merge_key_len,
+		    q->canon, q->canon_len, RF_T_ANY, m, ttl);
 	rf_answer_unref(m);
 }
 
@@ -596,10 +627,10 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	struct fwd *f = r->data;
 	struct fwdq *st;
 	const char *suffix;
-	size_t i;
+	size_t i, slen;
 	int rc;
 
-	suffix = suffix_of(r, q);
+	suffix = suffix_of(r, q, &slen);
 	if (suffix == NULL)
 		return RF_RULE_NEXT;
 	if (is_wildcard(q))
@@ -608,10 +639,13 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	memset(st, 0, sizeof(*st));
 	st->q = q;
 	st->r = r;
+	st->suffix = suffix;
+	st->suffix_len = slen;
 	q->rule_state = st;
 	if (q->qtype == RF_T_ANY && f->merge_key != NULL &&
 	    (st->answers[0] = rf_cache_find(r->env->cache, f->merge_key,
-	    q->canon, q->canon_len, RF_T_ANY, &st->ages[0])) != NULL) {
+	    f->merge_key_len, q->canon, q->canon_len, RF_T_ANY,
+	    &st->ages[0])) != NULL) {
 		/* the whole ANY is in the cache */
 		st->kinds[0] = SLOT_MERGED;
 		st->types[0] = RF_T_ANY;
@@ -621,7 +655,7 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 			st->types[st->n++] = f->types[i];
 		/* the SOA comes along at a suffix (pdns's zone cache fetches
 		 * it as an ANY of the apex) */
-		if (strlen(suffix) == q->canon_len)
+		if (!q->rewritten && slen == q->canon_len)
 			st->types[st->n++] = RF_T_SOA;
 	} else {
 		st->types[st->n++] = q->qtype;
@@ -802,8 +836,10 @@ make_merge_key(struct fwd *f)
 		rf_buf_addc(&b, ',');
 		rf_buf_addu(&b, f->types[i]);
 	}
-	if (b.len <= 255)
+	if (b.len <= 255) {
 		f->merge_key = rf_xstrdup(rf_buf_cstr(&b));
+		f->merge_key_len = b.len;
+	}
 	rf_buf_fini(&b);
 }
 

@@ -380,6 +380,7 @@ nat_before(struct rf_filter *f, struct rf_query *q)
 	reverse_name(&pub, q->canon, sizeof(q->canon), &q->canon_len);
 	/* the public reverse name lives in another zone than pdns thinks */
 	q->zone_id = -1;
+	q->rewritten = true;
 }
 
 const struct rf_filter_ops rf_filter_nat_map = {
