@@ -42,9 +42,6 @@
  *       client 192.0.2.25            the mail server
  *       mx-smarthost isp {
  *           relay smtp.isp.example   addresses, or one host name
- *           implicit-mx yes          RFC 5321 §5.1 (default no; needs
- *                                    pdns's consistent-backends=no, so
- *                                    that MX questions arrive as MX)
  *       }
  *   }
  *
@@ -55,9 +52,14 @@
  * the smaller of the two; AAAA stays; an exchanger without A gets none.
  * Only remembered exchangers are rewritten — the other A records the mail
  * server looks up (DNSBLs, web hosts) pass unchanged, and so do pdns's
- * own lookups without a client.  With implicit-mx a domain whose MX
- * question has no MX is remembered itself.  The memory is
- * one per process: shared by every connection of a --listen daemon.
+ * own lookups without a client.  The memory is one per process: shared
+ * by every connection of a --listen daemon.
+ *
+ * RFC 5321 §5.1's implicit MX (a domain without MX is its own exchanger)
+ * is not offered: pdns 4.7.3 asks a backend ANY (even with
+ * consistent-backends=no) whatever the client asked, so the mail
+ * server's MX question for a domain cannot be told from its A question
+ * for a web host, and rewriting the latter is what must never happen.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -89,7 +91,6 @@ struct fwd {
 	int32_t id;                /* explicit id for the suffix, or 0 */
 	/* mx-smarthost */
 	bool smarthost;
-	bool implicit_mx;
 	struct rf_addr relays[16]; /* relay given as IPv4 addresses */
 	size_t nrelays;
 	char *relay_name;          /* or as a host name (canonical) */
@@ -300,7 +301,6 @@ static int
 smarthost(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 {
 	const struct fwd *f = r->data;
-	bool saw_mx = false;
 	uint32_t a_ttl = UINT32_MAX, relay_ttl = UINT32_MAX;
 	const struct rf_answer *relay = NULL;
 	size_t i, k, nrelay = 0;
@@ -314,28 +314,11 @@ smarthost(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 
 		if (q->rrs[i].type != RF_T_MX)
 			continue;
-		saw_mx = true;
 		if (mx_target(q->rrs[i].content, q->rrs[i].content_len,
 		    target, &tlen) < 0 || tlen == 0)
 			continue; /* "0 ." is a null MX (RFC 7505) */
 		remember(r, target, tlen, q->rrs[i].ttl);
 		prefetch(r, target, tlen);
-	}
-	/* RFC 5321 §5.1: no MX, the domain itself is the exchanger.  Only
-	 * for a real MX question: an ANY (pdns's default) comes for every
-	 * name the mail server looks up, DNSBL names and web hosts too. */
-	if (f->implicit_mx && q->qtype == RF_T_MX && !saw_mx) {
-		for (i = 0; i < st->n; i++) {
-			const struct rf_answer *a = st->answers[i];
-
-			if (st->kinds[i] == SLOT_DATA && st->types[i] ==
-			    RF_T_MX && a->rcode == 0) {
-				uint32_t ttl = rf_answer_ttl(a);
-
-				remember(r, q->canon, q->canon_len,
-				    ttl ? ttl : 300);
-			}
-		}
 	}
 	/* the rewrite is for the mail server: not for pdns's own lookups */
 	if (!q->has_client || !is_exchanger(r, q->canon, q->canon_len))
@@ -803,13 +786,9 @@ smarthost_init(struct rf_rule *r, struct fwd *f,
 					errors++;
 				}
 			}
-		} else if (strcmp(c->key, "implicit-mx") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
-			    rf_conf_bool(c, 0, &f->implicit_mx, diag) < 0)
-				errors++;
 		} else {
-			rf_conf_unknown(c, "in mx-smarthost (known: relay, "
-			    "implicit-mx)", diag);
+			rf_conf_unknown(c, "in mx-smarthost (known: relay)",
+			    diag);
 			errors++;
 		}
 	}
