@@ -45,6 +45,17 @@
 #                                 # may have counted down (FWD_TTL_SLACK)
 #   daemon_stat SOCKET NAME       # a counter of `stats` from the daemon
 #
+# Rules and reload (test_rules_*.sh, test_reload_*.sh):
+#
+#   rules_fixtures                # data/rules/*.zone -> $IT_TMP/rules/
+#   dig_answer A -b 127.0.0.10 web.corp.example A   # "10.0.0.10" (the
+#                                 # answer's A data, or the rcode)
+#   dig_raw +edns=0 +subnet=10.1.0.0/16 ...; dig_scope   # the ECS scope
+#   expect_views DESC TYPE QNAME "ARGS-A" WANT-A "ARGS-B" WANT-B
+#                                 # two clients in turn, UDP and TCP,
+#                                 # each always gets its own answer
+#   pdns_ctl purge|rediscover     # pdns_control for the current pdns
+#
 # PDNS_CACHES=default before start_pdns* leaves pdns's packet and query
 # caches at their defaults (otherwise they are off).
 #
@@ -1041,4 +1052,72 @@ for line in text.splitlines():
         break
 else:
     print("?")' "$2"
+}
+
+# ---- rules and reload (test_rules_*.sh, test_reload*.sh) ------------------------
+
+# rules_fixtures: copy data/rules/*.zone into $IT_TMP/rules/.
+rules_fixtures() {
+	{ mkdir -p "$IT_TMP/rules" && cp "$IT_DATA"/rules/*.zone "$IT_TMP/rules/"; } ||
+	    die "copy fixtures"
+}
+
+# dig_answer TYPE DIG-ARGS...: dig_raw DIG-ARGS, then print what the
+# answer section has of TYPE (see dig_answer_of).
+dig_answer() {
+	local t=$1
+	shift
+	dig_raw "$@"
+	dig_answer_of "$t"
+}
+
+# dig_answer_of TYPE: the data of the last dig_raw's answer records of
+# TYPE, sorted, joined by ","; without any, the rcode ("NXDOMAIN",
+# "NOERROR" for no data, "SERVFAIL", "NO-RESPONSE").  E.g. "10.0.0.10",
+# "198.51.100.7,203.0.113.5", "web.corp.example.".
+dig_answer_of() {
+	printf '%s\n' "$DIG_OUT" | norm_dig | awk -v t="$1" '
+	    NR == 1 { rc = $1; next }
+	    $1 == "ans" && $5 == t {
+		d = $6
+		for (i = 7; i <= NF; i++) d = d " " $i
+		a[++n] = d
+	    }
+	    END {
+		if (n == 0) { print rc; exit }
+		for (i = 1; i <= n; i++) print a[i] | "LC_ALL=C sort | paste -sd, -"
+	    }'
+}
+
+# dig_scope: the ECS scope the last dig_raw's reply carries ("none" when
+# it has no client-subnet option).
+dig_scope() {
+	local s
+	s=$(printf '%s\n' "$DIG_OUT" |
+	    sed -n 's/^; CLIENT-SUBNET: [^/]*\/[0-9]*\/\([0-9]*\)$/\1/p' | head -n 1)
+	echo "${s:-none}"
+}
+
+# expect_views DESC TYPE QNAME "ARGS-A" WANT-A "ARGS-B" WANT-B: ask QNAME
+# TYPE with the dig arguments ARGS-A (e.g. "-b 127.0.0.10"), then with
+# ARGS-B, three times in a row, then once each over TCP -- all within
+# pdns's cache lifetime (20 s by default).  Each client must always get
+# its own answer (dig_answer form): no answer crosses over through pdns's
+# packet or query cache.
+expect_views() {
+	local desc=$1 t=$2 q=$3 a=$4 wa=$5 b=$6 wb=$7 i got="" want=""
+	for i in 1 2 3; do
+		# shellcheck disable=SC2086  # word lists
+		got="$got $(dig_answer "$t" $a "$q" "$t") $(dig_answer "$t" $b "$q" "$t")"
+		want="$want $wa $wb"
+	done
+	# shellcheck disable=SC2086
+	got="$got $(dig_answer "$t" +tcp $a "$q" "$t") $(dig_answer "$t" +tcp $b "$q" "$t")"
+	want="$want $wa $wb"
+	check_eq "$desc" "$want" "$got"
+}
+
+# pdns_ctl ARGS...: pdns_control for the current pdns (bounded, 20 s).
+pdns_ctl() {
+	timeout 20 pdns_control --config-dir="$PDNS_DIR" --socket-dir="$PDNS_DIR" "$@"
 }
