@@ -26,6 +26,8 @@ zones_query(struct rf_rule *r, struct rf_query *q)
 	const struct rf_zname *n;
 	uint32_t zi, ni, k;
 
+	if (db->nzones == 0)
+		return RF_RULE_NEXT;
 	if (q->zone_id == -1) {
 		zi = rf_zdb_zone_for(db, q->canon, q->canon_len);
 		if (zi == RF_ZNONE)
