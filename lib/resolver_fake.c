@@ -21,6 +21,15 @@ struct frec {
 	uint16_t type;
 	uint32_t ttl;
 	char *content;
+	int next;         /* next record of the same owner, or -1 */
+};
+
+/* An owner name or an ancestor of one (so that "exists" is a lookup). */
+struct fname {
+	struct fname *hnext;
+	size_t len;
+	int first;        /* its first record, or -1 (an ancestor only) */
+	char name[];
 };
 
 struct ffail {
@@ -37,6 +46,10 @@ struct fake {
 	uint64_t delay_ms;
 	uint64_t timeout_ms;  /* when a silent server's query gives up */
 	struct freq *live;
+	/* the index over recs, rebuilt after the records change */
+	struct fname **buckets;
+	size_t nbuckets;
+	bool dirty;
 };
 
 struct freq {
@@ -50,82 +63,162 @@ struct freq {
 	uint64_t sent_ms;
 };
 
-static bool
-owner_is(const struct frec *r, const char *canon, size_t len)
+static void
+index_free(struct fake *f)
 {
-	return strlen(r->owner) == len && memcmp(r->owner, canon, len) == 0;
-}
-
-/* The deepest SOA at or above the name. */
-static const struct frec *
-find_apex(const struct fake *f, const char *canon, size_t len)
-{
-	const struct frec *best = NULL;
 	size_t i;
 
-	for (i = 0; i < f->nrecs; i++) {
-		const struct frec *r = &f->recs[i];
+	for (i = 0; i < f->nbuckets; i++) {
+		struct fname *n = f->buckets[i], *next;
 
-		if (r->type == RF_T_SOA && rf_name_is_sub(canon, len, r->owner,
-		    strlen(r->owner)) && (best == NULL ||
-		    strlen(r->owner) > strlen(best->owner)))
-			best = r;
+		for (; n != NULL; n = next) {
+			next = n->hnext;
+			free(n);
+		}
 	}
-	return best;
+	free(f->buckets);
+	f->buckets = NULL;
+	f->nbuckets = 0;
+}
+
+static struct fname *
+index_find(const struct fake *f, const char *name, size_t len)
+{
+	struct fname *n;
+
+	if (f->nbuckets == 0)
+		return NULL;
+	n = f->buckets[rf_hash_fast(name, len) & (f->nbuckets - 1)];
+	for (; n != NULL; n = n->hnext)
+		if (n->len == len && memcmp(n->name, name, len) == 0)
+			return n;
+	return NULL;
+}
+
+static struct fname *
+index_add(struct fake *f, const char *name, size_t len)
+{
+	struct fname *n = index_find(f, name, len);
+	size_t b;
+
+	if (n != NULL)
+		return n;
+	n = rf_xmalloc(sizeof(*n) + len + 1);
+	memcpy(n->name, name, len);
+	n->name[len] = '\0';
+	n->len = len;
+	n->first = -1;
+	b = rf_hash_fast(name, len) & (f->nbuckets - 1);
+	n->hnext = f->buckets[b];
+	f->buckets[b] = n;
+	return n;
+}
+
+/* Index every owner and its ancestors (a scripted upstream is small, but
+ * benchmarks replay hundreds of thousands of questions against it). */
+static void
+index_build(struct fake *f)
+{
+	size_t i;
+
+	if (!f->dirty)
+		return;
+	index_free(f);
+	f->nbuckets = 64;
+	while (f->nbuckets < f->nrecs * 4)
+		f->nbuckets *= 2;
+	f->buckets = rf_xcalloc(f->nbuckets, sizeof(*f->buckets));
+	for (i = f->nrecs; i-- > 0;) {
+		struct frec *r = &f->recs[i];
+		const char *name = r->owner;
+		size_t len = strlen(name), off;
+		struct fname *n = index_add(f, name, len);
+
+		r->next = n->first;
+		n->first = (int)i;
+		while (rf_name_parent(name, len, &off)) {
+			name += off;
+			len -= off;
+			index_add(f, name, len);
+		}
+	}
+	f->dirty = false;
+}
+
+/* The first record of type t owned by n, or -1. */
+static int
+first_of(const struct fake *f, const struct fname *n, uint16_t t)
+{
+	int i;
+
+	for (i = n ? n->first : -1; i >= 0; i = f->recs[i].next)
+		if (f->recs[i].type == t)
+			return i;
+	return -1;
 }
 
 static struct rf_answer *
-answer(const struct fake *f, const char *canon, size_t len, uint16_t type)
+answer(struct fake *f, const char *canon, size_t len, uint16_t type)
 {
-	const struct frec *apex = find_apex(f, canon, len);
 	struct rf_answer *a = rf_answer_new();
-	size_t i, alen = apex ? strlen(apex->owner) : 0;
-	bool exists = false, found = false;
+	const struct frec *apex = NULL;
+	const struct fname *qn, *cut = NULL;
+	const char *name = canon;
+	size_t nlen = len, off;
+	bool found = false;
+	int i;
 
-	/* A delegation between the apex and the name (or at it, unless the
-	 * question is the DS, which the parent answers): a referral, NOERROR
-	 * without AA.  The NS records are kept only when they are owned by
-	 * the question name itself. */
-	for (i = 0; apex != NULL && i < f->nrecs; i++) {
-		const struct frec *r = &f->recs[i];
-		size_t olen = strlen(r->owner), k;
+	index_build(f);
+	qn = index_find(f, canon, len);
+	/* the deepest SOA at or above the name, and the highest delegation
+	 * below that apex on the way (or at the name, unless the question
+	 * is the DS, which the parent answers) */
+	for (;;) {
+		const struct fname *n = index_find(f, name, nlen);
+		int soa = first_of(f, n, RF_T_SOA);
 
-		if (r->type != RF_T_NS || olen <= alen ||
-		    !rf_name_is_sub(canon, len, r->owner, olen) ||
-		    (olen == len && type == RF_T_DS))
-			continue;
-		for (k = 0; olen == len && k < f->nrecs; k++)
-			if (f->recs[k].type == RF_T_NS &&
-			    strcmp(f->recs[k].owner, r->owner) == 0)
+		if (soa >= 0) {
+			apex = &f->recs[soa];
+			break;
+		}
+		if (first_of(f, n, RF_T_NS) >= 0 &&
+		    !(nlen == len && type == RF_T_DS))
+			cut = n;
+		if (!rf_name_parent(name, nlen, &off))
+			break;
+		name += off;
+		nlen -= off;
+	}
+	if (apex != NULL && cut != NULL) {
+		/* a referral, NOERROR without AA: NS kept when owned by the
+		 * question name, with the glue for it */
+		for (i = cut->first; cut->len == len && i >= 0;
+		    i = f->recs[i].next)
+			if (f->recs[i].type == RF_T_NS)
 				rf_answer_add(a, RF_ARR_REFERRAL, canon, len,
-				    RF_T_NS, f->recs[k].ttl,
-				    f->recs[k].content,
-				    strlen(f->recs[k].content));
-		/* glue: addresses of the asked name below the cut */
-		for (k = 0; k < f->nrecs; k++)
-			if ((f->recs[k].type == RF_T_A ||
-			    f->recs[k].type == RF_T_AAAA) &&
-			    owner_is(&f->recs[k], canon, len))
+				    RF_T_NS, f->recs[i].ttl,
+				    f->recs[i].content,
+				    strlen(f->recs[i].content));
+		for (i = qn ? qn->first : -1; i >= 0; i = f->recs[i].next)
+			if (f->recs[i].type == RF_T_A ||
+			    f->recs[i].type == RF_T_AAAA)
 				rf_answer_add(a, RF_ARR_GLUE, canon, len,
-				    f->recs[k].type, f->recs[k].ttl,
-				    f->recs[k].content,
-				    strlen(f->recs[k].content));
+				    f->recs[i].type, f->recs[i].ttl,
+				    f->recs[i].content,
+				    strlen(f->recs[i].content));
 		return a;
 	}
 	a->aa = true;
-	for (i = 0; i < f->nrecs; i++) {
+	for (i = qn ? qn->first : -1; i >= 0; i = f->recs[i].next) {
 		const struct frec *r = &f->recs[i];
 
-		if (rf_name_is_sub(r->owner, strlen(r->owner), canon, len))
-			exists = true;
-		if (!owner_is(r, canon, len) ||
-		    (r->type != type && type != RF_T_ANY))
+		if (r->type != type && type != RF_T_ANY)
 			continue;
 		found = true;
 		rf_answer_add(a, RF_ARR_ANSWER, canon, len, r->type, r->ttl,
 		    r->content, strlen(r->content));
 	}
-	if (!found && !exists)
+	if (!found && qn == NULL)
 		a->rcode = 3; /* NXDOMAIN */
 	if (!found && apex != NULL)
 		rf_answer_add(a, RF_ARR_SOA, apex->owner, strlen(apex->owner),
@@ -246,6 +339,7 @@ fake_free(struct rf_upstream *u)
 
 	/* requests still live hold a reference: none can be left here */
 	rf_fake_clear(u);
+	index_free(f);
 	free(f->recs);
 	free(f->fails);
 	free(f);
@@ -290,6 +384,8 @@ add_emit(void *arg, const struct rf_zf_rr *rr)
 	r->type = rr->type;
 	r->ttl = rr->ttl;
 	r->content = rf_xstrndup(rr->content, rr->content_len);
+	r->next = -1;
+	c->f->dirty = true;
 	c->n++;
 	return 0;
 }
@@ -360,4 +456,5 @@ rf_fake_clear(struct rf_upstream *u)
 	for (i = 0; i < f->nfails; i++)
 		free(f->fails[i].owner);
 	f->nrecs = f->nfails = 0;
+	f->dirty = true;
 }
