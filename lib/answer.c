@@ -3,6 +3,7 @@
  */
 #include "lib/answer.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,9 +42,34 @@ rf_answer_unref(struct rf_answer *a)
 {
 	if (a == NULL || --a->refs > 0)
 		return;
-	free(a->rrs);
-	rf_buf_fini(&a->strings);
+	if (!a->packed) {
+		free(a->rrs);
+		rf_buf_fini(&a->strings);
+	}
 	free(a);
+}
+
+struct rf_answer *
+rf_answer_pack(const struct rf_answer *a)
+{
+	size_t hdr = (sizeof(*a) + _Alignof(struct rf_arr) - 1) &
+	    ~(_Alignof(struct rf_arr) - 1);
+	size_t rrs = a->nrrs * sizeof(*a->rrs);
+	char *block = rf_xmalloc(hdr + rrs + a->strings.len);
+	struct rf_answer *p = (struct rf_answer *)(void *)block;
+
+	*p = *a;
+	p->refs = 1;
+	p->packed = true;
+	p->rrs = (struct rf_arr *)(void *)(block + hdr);
+	p->rrs_cap = a->nrrs;
+	if (rrs > 0)
+		memcpy(p->rrs, a->rrs, rrs);
+	p->strings.data = block + hdr + rrs;
+	p->strings.cap = a->strings.len;
+	p->strings.off = 0;
+	memcpy(p->strings.data, a->strings.data, a->strings.len);
+	return p;
 }
 
 static uint32_t
@@ -63,6 +89,7 @@ rf_answer_add(struct rf_answer *a, uint8_t kind, const char *owner,
 {
 	struct rf_arr *r;
 
+	assert(!a->packed);  /* packed answers are read-only */
 	rf_grow(&a->rrs, &a->rrs_cap, a->nrrs + 1, sizeof(*a->rrs));
 	r = &a->rrs[a->nrrs++];
 	r->kind = kind;

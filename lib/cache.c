@@ -23,20 +23,22 @@ struct rf_cache_wait {
 };
 
 struct centry {
+	/* what a lookup reads first, together in the first cache line */
 	struct centry *hnext;
-	struct centry *lprev, *lnext;   /* LRU: head = most recent */
 	uint32_t hash;
-	uint16_t type;
-	bool referenced;                /* hit since it last left the head */
+	uint32_t keylen;
 	struct rf_answer *ans;          /* NULL until the first answer */
 	uint64_t expires;               /* ms */
+	uint16_t type;
+	bool referenced;                /* hit since it last left the head */
+	bool busy;                      /* handing out an answer */
+	/* the rest */
 	uint64_t stale_until;           /* ms */
+	struct centry *lprev, *lnext;   /* LRU: head = most recent */
 	struct rf_upstream *up;         /* while pending: a reference */
 	void *req;                      /* while pending */
 	struct rf_cache_wait *waiters;
 	struct rf_cache *cache;
-	bool busy;                      /* handing out an answer */
-	size_t keylen;
 	char key[];                     /* upstream name \0 canon \0 type */
 };
 
@@ -226,14 +228,14 @@ new_entry(struct rf_cache *c, const char *key, size_t keylen, uint32_t h,
 	struct centry *e;
 
 	evict(c);
-	if (c->stats.entries + 1 > c->nbuckets)
+	if (2 * (c->stats.entries + 1) > c->nbuckets)
 		grow(c);
 	e = rf_xcalloc(1, sizeof(*e) + keylen);
 	e->cache = c;
 	e->hash = h;
 	e->type = type;
 	memcpy(e->key, key, keylen);
-	e->keylen = keylen;
+	e->keylen = (uint32_t)keylen;
 	e->hnext = c->buckets[h & (c->nbuckets - 1)];
 	c->buckets[h & (c->nbuckets - 1)] = e;
 	c->stats.entries++;
@@ -259,7 +261,9 @@ on_resolved(void *arg, struct rf_answer *ans)
 		uint32_t ttl = RF_MIN(rf_answer_ttl(ans), c->conf.max_ttl);
 
 		rf_answer_unref(e->ans);
-		e->ans = ans;
+		/* kept compact: the cache holds many answers for long */
+		e->ans = rf_answer_pack(ans);
+		give = e->ans;
 		e->expires = now + (uint64_t)ttl * 1000;
 		e->stale_until = e->expires +
 		    (uint64_t)c->conf.stale_ttl * 1000;
@@ -286,8 +290,7 @@ on_resolved(void *arg, struct rf_answer *ans)
 		free(list);
 		list = w;
 	}
-	if (ans->status != 0)
-		rf_answer_unref(ans);
+	rf_answer_unref(ans);
 	/* a failure without a stale answer leaves nothing worth keeping */
 	if (e->ans == NULL && e->req == NULL)
 		entry_free(c, e);

@@ -549,9 +549,13 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			    x->ttl - age : 0, c, x->content_len);
 		}
 	}
-	if (ttl != UINT32_MAX && ttl > 0)
+	if (ttl != UINT32_MAX && ttl > 0) {
+		struct rf_answer *p = rf_answer_pack(m);
+
 		rf_cache_put(r->env->cache, f->merge_key, f->merge_key_len,
-		    q->canon, q->canon_len, RF_T_ANY, m, ttl);
+		    q->canon, q->canon_len, RF_T_ANY, p, ttl);
+		rf_answer_unref(p);
+	}
 	rf_answer_unref(m);
 }
 
