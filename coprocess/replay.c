@@ -65,6 +65,7 @@ struct replay {
 	size_t nsess;
 	unsigned line;
 	unsigned requests, checked, diffs;
+	struct rf_buf payload; /* the current line's, reused line after line */
 };
 
 static struct rsess *
@@ -422,7 +423,7 @@ handle_line(struct replay *r, const char *p, const char *lim)
 {
 	const char *q = p, *key = "";
 	size_t keylen = 0;
-	struct rf_buf payload;
+	struct rf_buf *payload = &r->payload;
 	struct rsess *s;
 	int dir = 0; /* 0 raw request, 1 '<<', 2 '>>' */
 
@@ -458,34 +459,32 @@ handle_line(struct replay *r, const char *p, const char *lim)
 			p = w + 2;
 		}
 	}
-	rf_buf_init(&payload);
+	rf_buf_reset(payload);
 	if (dir == 0 && p < lim && *p == '{')
-		rf_buf_add(&payload, p, (size_t)(lim - p));
+		rf_buf_add(payload, p, (size_t)(lim - p));
 	else if (dir == 0)
-		decode_raw(p, lim, &payload);
-	else if (decode_payload(p, lim, &payload) < 0) {
+		decode_raw(p, lim, payload);
+	else if (decode_payload(p, lim, payload) < 0) {
 		fprintf(stderr, "%s:%u: unterminated quoted string\n",
 		    r->o->path, r->line);
 		r->diffs++;
-		rf_buf_fini(&payload);
 		return;
 	}
 	s = session_for(r, key, keylen);
 	if (dir == 2) {
 		if (r->o->check)
-			expect(r, s, rf_buf_head(&payload),
-			    rf_buf_pending(&payload));
+			expect(r, s, rf_buf_head(payload),
+			    rf_buf_pending(payload));
 	} else {
 		if (r->o->check)
 			check_leftover(r, s);
 		r->requests++;
 		s->req_line = r->line;
-		rf_session_line(&s->session, payload.data ? payload.data : "",
-		    payload.len);
+		rf_session_line(&s->session, payload->data ? payload->data : "",
+		    payload->len);
 		settle(r);
 		emit_all(r);
 	}
-	rf_buf_fini(&payload);
 }
 
 int
@@ -518,6 +517,7 @@ rf_replay_run(struct rf_engine *eng, const struct rf_replay_opts *o)
 	if (ferror(f))
 		rf_log_errno(RF_LOG_ERR, "%s", o->path);
 	free(line);
+	rf_buf_fini(&r.payload);
 	if (f != stdin)
 		fclose(f);
 	r.line++;
