@@ -413,6 +413,8 @@ find_client(const struct rf_gen *g, struct rf_query *q)
 static void
 restore_question(struct rf_query *q)
 {
+	if (!q->rewritten)
+		return; /* only a filter's before hook changes the question */
 	if (rf_name_canon(q->qname, q->qname_len, q->canon, &q->canon_len) <
 	    0)
 		q->canon_len = 0; /* was valid when the query was parsed */

@@ -148,16 +148,23 @@ rf_name_labels(const char *s, size_t len)
 bool
 rf_name_is_sub(const char *n, size_t nlen, const char *z, size_t zlen)
 {
-	size_t off;
+	size_t dot, bs = 0;
 
 	if (zlen == 0)
 		return true;
-	while (nlen > zlen) {
-		rf_name_parent(n, nlen, &off);
-		n += off;
-		nlen -= off;
-	}
-	return nlen == zlen && memcmp(n, z, zlen) == 0;
+	if (nlen < zlen || memcmp(n + nlen - zlen, z, zlen) != 0)
+		return false;
+	if (nlen == zlen)
+		return true;
+	/* the text before z must end in a label separator: a dot that an
+	 * odd run of backslashes does not escape ("a\\.z" is, "a\.z" is
+	 * not) */
+	dot = nlen - zlen - 1;
+	if (n[dot] != '.')
+		return false;
+	while (bs < dot && n[dot - 1 - bs] == '\\')
+		bs++;
+	return bs % 2 == 0;
 }
 
 int

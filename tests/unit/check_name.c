@@ -126,6 +126,12 @@ START_TEST(is_sub)
 	ck_assert(!rf_name_is_sub("a\\.example.com", 14, "example.com", 11));
 	ck_assert(rf_name_is_sub("x.a\\.example.com", 16, "a\\.example.com",
 	    14));
+	/* an escaped backslash before a dot leaves the dot a separator */
+	ck_assert(rf_name_is_sub("a\\\\.example.com", 15, "example.com", 11));
+	ck_assert(!rf_name_is_sub("a\\\\\\.example.com", 16, "example.com",
+	    11));
+	ck_assert(!rf_name_is_sub("xample.com", 10, "example.com", 11));
+	ck_assert(!rf_name_is_sub("wexample.com", 12, "example.com", 11));
 }
 END_TEST
 
