@@ -30,13 +30,6 @@ rf_answer_failure(int status)
 	return a;
 }
 
-struct rf_answer *
-rf_answer_ref(struct rf_answer *a)
-{
-	a->refs++;
-	return a;
-}
-
 void
 rf_answer_unref(struct rf_answer *a)
 {
@@ -46,21 +39,34 @@ rf_answer_unref(struct rf_answer *a)
 		free(a->rrs);
 		rf_buf_fini(&a->strings);
 	}
-	free(a);
+	free((char *)a - a->head);
 }
 
 struct rf_answer *
 rf_answer_pack(const struct rf_answer *a)
 {
+	return rf_answer_pack_after(a, 0, NULL);
+}
+
+struct rf_answer *
+rf_answer_pack_after(const struct rf_answer *a, size_t head, void **headp)
+{
 	size_t hdr = (sizeof(*a) + _Alignof(struct rf_arr) - 1) &
 	    ~(_Alignof(struct rf_arr) - 1);
 	size_t rrs = a->nrrs * sizeof(*a->rrs);
-	char *block = rf_xmalloc(hdr + rrs + a->strings.len);
-	struct rf_answer *p = (struct rf_answer *)(void *)block;
+	char *start, *block;
+	struct rf_answer *p;
 
+	head = (head + 15) & ~(size_t)15;
+	start = rf_xmalloc(head + hdr + rrs + a->strings.len);
+	block = start + head;
+	p = (struct rf_answer *)(void *)block;
+	if (headp != NULL)
+		*headp = start;
 	*p = *a;
 	p->refs = 1;
 	p->packed = true;
+	p->head = (uint32_t)head;
 	p->rrs = (struct rf_arr *)(void *)(block + hdr);
 	p->rrs_cap = a->nrrs;
 	if (rrs > 0)
@@ -95,7 +101,12 @@ rf_answer_add(struct rf_answer *a, uint8_t kind, const char *owner,
 	r->kind = kind;
 	r->type = type;
 	r->ttl = ttl;
-	r->owner = add_str(a, owner, owner_len);
+	/* records come grouped by owner: one copy of the name per group */
+	if (a->nrrs > 1 && r[-1].owner_len == owner_len &&
+	    memcmp(a->strings.data + r[-1].owner, owner, owner_len) == 0)
+		r->owner = r[-1].owner;
+	else
+		r->owner = add_str(a, owner, owner_len);
 	r->owner_len = (uint32_t)owner_len;
 	r->content = add_str(a, content, content_len);
 	r->content_len = (uint32_t)content_len;

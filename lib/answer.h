@@ -52,13 +52,22 @@ struct rf_answer {
 	size_t nrrs, rrs_cap;
 	struct rf_buf strings;
 	bool packed;          /* one allocation (rf_answer_pack): read-only */
+	uint32_t head;        /* packed: bytes of the allocation before the
+			       * header (rf_answer_pack_after) */
 };
 
 /** A new answer with one reference: status 0, NOERROR, no records. */
 struct rf_answer *rf_answer_new(void);
 /** A failed answer (status < 0). */
 struct rf_answer *rf_answer_failure(int status);
-struct rf_answer *rf_answer_ref(struct rf_answer *a);
+
+static inline struct rf_answer *
+rf_answer_ref(struct rf_answer *a)
+{
+	a->refs++;
+	return a;
+}
+
 void rf_answer_unref(struct rf_answer *a);
 
 /**
@@ -66,6 +75,14 @@ void rf_answer_unref(struct rf_answer *a);
  * together: fewer cache lines to touch when it is read many times).
  */
 struct rf_answer *rf_answer_pack(const struct rf_answer *a);
+
+/**
+ * rf_answer_pack, with head bytes for the caller in front of the answer in
+ * the same allocation (*headp points to them, 16-byte aligned).  They live
+ * as long as the answer: until its last reference goes.
+ */
+struct rf_answer *rf_answer_pack_after(const struct rf_answer *a,
+    size_t head, void **headp);
 
 /** Add a record; owner is canonical, content in pdns content form. */
 void rf_answer_add(struct rf_answer *a, uint8_t kind, const char *owner,
