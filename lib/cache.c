@@ -32,6 +32,8 @@ struct centry {
 	uint16_t type;
 	bool referenced;                /* hit since it last left the head */
 	bool busy;                      /* handing out an answer */
+	bool in_answer;                 /* allocated in front of ans
+					 * (rf_cache_put): freed with it */
 	/* the rest */
 	uint64_t stale_until;           /* ms */
 	struct centry *lprev, *lnext;   /* LRU: head = most recent */
@@ -42,11 +44,20 @@ struct centry {
 	char key[];                     /* upstream name \0 canon \0 type */
 };
 
+/* A chained hash table, kept at most half full. */
+struct ctable {
+	struct centry **b;
+	size_t n;                       /* buckets, a power of two */
+	size_t count;
+};
+
 struct rf_cache {
 	struct rf_cache_conf conf;
 	struct rf_sched *sched;
-	struct centry **buckets;
-	size_t nbuckets;
+	struct ctable answers;          /* upstream answers */
+	struct ctable own;              /* refract's (rf_cache_put): apart,
+					 * so that their lookups never walk
+					 * through upstream entries */
 	struct centry *lru_head, *lru_tail;
 	struct rf_cache_stats stats;
 };
@@ -68,8 +79,10 @@ rf_cache_new(const struct rf_cache_conf *conf, struct rf_sched *sched)
 	c->conf = *conf;
 	apply_defaults(&c->conf);
 	c->sched = sched;
-	c->nbuckets = 1024;
-	c->buckets = rf_xcalloc(c->nbuckets, sizeof(*c->buckets));
+	c->answers.n = 1024;
+	c->answers.b = rf_xcalloc(c->answers.n, sizeof(*c->answers.b));
+	c->own.n = 64;
+	c->own.b = rf_xcalloc(c->own.n, sizeof(*c->own.b));
 	return c;
 }
 
@@ -112,12 +125,14 @@ lru_front(struct rf_cache *c, struct centry *e)
 static void
 entry_free(struct rf_cache *c, struct centry *e)
 {
-	struct centry **pp = &c->buckets[e->hash & (c->nbuckets - 1)];
+	struct ctable *t = e->in_answer ? &c->own : &c->answers;
+	struct centry **pp = &t->b[e->hash & (t->n - 1)];
 	struct rf_cache_wait *w, *next;
 
 	while (*pp != e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
+	t->count--;
 	lru_unlink(c, e);
 	if (e->req != NULL)
 		rf_upstream_cancel(e->up, e->req);
@@ -126,9 +141,13 @@ entry_free(struct rf_cache *c, struct centry *e)
 		next = w->next;
 		free(w);
 	}
+	c->stats.entries--;
+	if (e->in_answer) {
+		rf_answer_unref(e->ans); /* and e with it, unless held */
+		return;
+	}
 	rf_answer_unref(e->ans);
 	free(e);
-	c->stats.entries--;
 }
 
 void
@@ -138,18 +157,19 @@ rf_cache_free(struct rf_cache *c)
 		return;
 	while (c->lru_tail != NULL)
 		entry_free(c, c->lru_tail);
-	free(c->buckets);
+	free(c->answers.b);
+	free(c->own.b);
 	free(c);
 }
 
 static void
-grow(struct rf_cache *c)
+grow(struct ctable *t)
 {
-	size_t n = c->nbuckets * 2, i;
+	size_t n = t->n * 2, i;
 	struct centry **b = rf_xcalloc(n, sizeof(*b));
 
-	for (i = 0; i < c->nbuckets; i++) {
-		struct centry *e = c->buckets[i], *next;
+	for (i = 0; i < t->n; i++) {
+		struct centry *e = t->b[i], *next;
 
 		for (; e != NULL; e = next) {
 			next = e->hnext;
@@ -157,41 +177,76 @@ grow(struct rf_cache *c)
 			b[e->hash & (n - 1)] = e;
 		}
 	}
-	free(c->buckets);
-	c->buckets = b;
-	c->nbuckets = n;
+	free(t->b);
+	t->b = b;
+	t->n = n;
 }
 
-/* The key: upstream name, NUL, canonical name, NUL, type (2 bytes). */
-static size_t
-make_key_len(char *out, const char *up, size_t ulen, const char *canon,
+/*
+ * A key: upstream name (or a caller's prefix), canonical name, type.  An
+ * entry stores it as prefix, NUL, name, NUL, type (2 bytes); a lookup
+ * hashes and compares the parts where they are, without copying them
+ * together first.
+ */
+struct ckey {
+	const char *up;
+	size_t ulen;
+	const char *canon;
+	size_t len;
+	uint16_t type;
+	uint32_t hash;
+};
+
+static void
+key_init(struct ckey *k, const char *up, size_t ulen, const char *canon,
     size_t len, uint16_t type)
 {
-	memcpy(out, up, ulen);
-	out[ulen] = '\0';
-	memcpy(out + ulen + 1, canon, len);
-	out[ulen + 1 + len] = '\0';
-	out[ulen + 2 + len] = (char)(type >> 8);
-	out[ulen + 3 + len] = (char)(type & 0xff);
-	return ulen + 4 + len;
+	uint64_t h;
+
+	k->up = up;
+	k->ulen = ulen;
+	k->canon = canon;
+	k->len = len;
+	k->type = type;
+	h = ((uint64_t)rf_hash_fast(canon, len) << 32 |
+	    rf_hash_fast(up, ulen)) ^ type;
+	h *= 0x9e3779b97f4a7c15ULL;
+	k->hash = (uint32_t)(h >> 32);
 }
 
 static size_t
-make_key(char *out, const char *up, const char *canon, size_t len,
-    uint16_t type)
+key_size(const struct ckey *k)
 {
-	return make_key_len(out, up, strlen(up), canon, len, type);
+	return k->ulen + k->len + 4;
+}
+
+static void
+key_write(char *out, const struct ckey *k)
+{
+	memcpy(out, k->up, k->ulen);
+	out[k->ulen] = '\0';
+	memcpy(out + k->ulen + 1, k->canon, k->len);
+	out[k->ulen + 1 + k->len] = '\0';
+	out[k->ulen + 2 + k->len] = (char)(k->type >> 8);
+	out[k->ulen + 3 + k->len] = (char)(k->type & 0xff);
 }
 
 static struct centry *
-lookup(struct rf_cache *c, const char *key, size_t keylen, uint32_t h)
+lookup(const struct ctable *t, const struct ckey *k)
 {
-	struct centry *e = c->buckets[h & (c->nbuckets - 1)];
+	struct centry *e = t->b[k->hash & (t->n - 1)];
+	size_t size = key_size(k);
 
-	for (; e != NULL; e = e->hnext)
-		if (e->hash == h && e->keylen == keylen &&
-		    memcmp(e->key, key, keylen) == 0)
+	for (; e != NULL; e = e->hnext) {
+		const char *x = e->key;
+
+		if (e->hash == k->hash && e->keylen == size &&
+		    memcmp(x, k->up, k->ulen) == 0 && x[k->ulen] == '\0' &&
+		    memcmp(x + k->ulen + 1, k->canon, k->len) == 0 &&
+		    (uint8_t)x[size - 2] == k->type >> 8 &&
+		    (uint8_t)x[size - 1] == (k->type & 0xff))
 			return e;
+	}
 	return NULL;
 }
 
@@ -221,25 +276,34 @@ evict(struct rf_cache *c)
 	}
 }
 
+/* Fill in a zeroed entry and link it in. */
+static void
+init_entry(struct rf_cache *c, struct centry *e, const struct ckey *k)
+{
+	struct ctable *t = e->in_answer ? &c->own : &c->answers;
+
+	e->cache = c;
+	e->hash = k->hash;
+	e->type = k->type;
+	key_write(e->key, k);
+	e->keylen = (uint32_t)key_size(k);
+	e->hnext = t->b[k->hash & (t->n - 1)];
+	t->b[k->hash & (t->n - 1)] = e;
+	t->count++;
+	c->stats.entries++;
+	lru_front(c, e);
+}
+
 static struct centry *
-new_entry(struct rf_cache *c, const char *key, size_t keylen, uint32_t h,
-    uint16_t type)
+new_entry(struct rf_cache *c, const struct ckey *k)
 {
 	struct centry *e;
 
 	evict(c);
-	if (2 * (c->stats.entries + 1) > c->nbuckets)
-		grow(c);
-	e = rf_xcalloc(1, sizeof(*e) + keylen);
-	e->cache = c;
-	e->hash = h;
-	e->type = type;
-	memcpy(e->key, key, keylen);
-	e->keylen = (uint32_t)keylen;
-	e->hnext = c->buckets[h & (c->nbuckets - 1)];
-	c->buckets[h & (c->nbuckets - 1)] = e;
-	c->stats.entries++;
-	lru_front(c, e);
+	if (2 * (c->answers.count + 1) > c->answers.n)
+		grow(&c->answers);
+	e = rf_xcalloc(1, sizeof(*e) + key_size(k));
+	init_entry(c, e, k);
 	return e;
 }
 
@@ -301,18 +365,16 @@ rf_cache_get(struct rf_cache *c, struct rf_upstream *u, const char *canon,
     size_t len, uint16_t type, rf_cache_cb cb, void *arg,
     struct rf_answer **hit, uint32_t *age, struct rf_cache_wait **wait)
 {
-	char key[RF_NAME_TEXT_MAX + 300];
-	size_t keylen;
-	uint32_t h;
+	struct ckey k;
 	uint64_t now = rf_sched_now(c->sched);
 	struct centry *e;
 	struct rf_cache_wait *w;
+	size_t ulen = strlen(u->name);
 
-	if (strlen(u->name) > 255 || len > RF_NAME_TEXT_MAX)
+	if (ulen > 255 || len > RF_NAME_TEXT_MAX)
 		return -1;
-	keylen = make_key(key, u->name, canon, len, type);
-	h = rf_hash_fast(key, keylen);
-	e = lookup(c, key, keylen, h);
+	key_init(&k, u->name, ulen, canon, len, type);
+	e = lookup(&c->answers, &k);
 	if (e != NULL && e->ans != NULL && now < e->expires) {
 		c->stats.hits++;
 		e->referenced = true;
@@ -332,7 +394,7 @@ rf_cache_get(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 	}
 	c->stats.misses++;
 	if (e == NULL)
-		e = new_entry(c, key, keylen, h, type);
+		e = new_entry(c, &k);
 	else
 		e->referenced = true;
 	e->up = rf_upstream_ref(u);
@@ -363,14 +425,13 @@ const struct rf_answer *
 rf_cache_peek(struct rf_cache *c, const char *upstream, const char *canon,
     size_t len, uint16_t type)
 {
-	char key[RF_NAME_TEXT_MAX + 300];
-	size_t keylen;
+	struct ckey k;
 	struct centry *e;
 
 	if (strlen(upstream) > 255 || len > RF_NAME_TEXT_MAX)
 		return NULL;
-	keylen = make_key(key, upstream, canon, len, type);
-	e = lookup(c, key, keylen, rf_hash_fast(key, keylen));
+	key_init(&k, upstream, strlen(upstream), canon, len, type);
+	e = lookup(&c->answers, &k);
 	return e != NULL ? e->ans : NULL;
 }
 
@@ -378,16 +439,15 @@ struct rf_answer *
 rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
     size_t len, uint16_t type)
 {
-	char key[RF_NAME_TEXT_MAX + 300];
-	size_t keylen;
+	struct ckey k;
 	struct centry *e;
 	uint64_t now = rf_sched_now(c->sched);
 
 	if (c->conf.stale_ttl == 0 || strlen(u->name) > 255 ||
 	    len > RF_NAME_TEXT_MAX)
 		return NULL;
-	keylen = make_key(key, u->name, canon, len, type);
-	e = lookup(c, key, keylen, rf_hash_fast(key, keylen));
+	key_init(&k, u->name, strlen(u->name), canon, len, type);
+	e = lookup(&c->answers, &k);
 	if (e == NULL || e->ans == NULL || now >= e->stale_until)
 		return NULL;
 	c->stats.stale++;
@@ -398,15 +458,14 @@ struct rf_answer *
 rf_cache_find(struct rf_cache *c, const char *prefix, size_t prefix_len,
     const char *canon, size_t len, uint16_t type, uint32_t *age)
 {
-	char key[RF_NAME_TEXT_MAX + 300];
-	size_t keylen;
+	struct ckey k;
 	struct centry *e;
 	uint64_t now = rf_sched_now(c->sched);
 
 	if (prefix_len > 255 || len > RF_NAME_TEXT_MAX)
 		return NULL;
-	keylen = make_key_len(key, prefix, prefix_len, canon, len, type);
-	e = lookup(c, key, keylen, rf_hash_fast(key, keylen));
+	key_init(&k, prefix, prefix_len, canon, len, type);
+	e = lookup(&c->own, &k);
 	if (e == NULL || e->ans == NULL || now >= e->expires)
 		return NULL;
 	c->stats.hits++;
@@ -417,28 +476,34 @@ rf_cache_find(struct rf_cache *c, const char *prefix, size_t prefix_len,
 
 void
 rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
-    const char *canon, size_t len, uint16_t type, struct rf_answer *a,
+    const char *canon, size_t len, uint16_t type, const struct rf_answer *a,
     uint32_t ttl)
 {
-	char key[RF_NAME_TEXT_MAX + 300];
-	size_t keylen;
-	uint32_t h;
+	struct ckey k;
 	struct centry *e;
+	void *head;
+	struct rf_answer *p;
 	uint64_t now = rf_sched_now(c->sched);
 
 	if (prefix_len > 255 || len > RF_NAME_TEXT_MAX || ttl == 0)
 		return;
-	keylen = make_key_len(key, prefix, prefix_len, canon, len, type);
-	h = rf_hash_fast(key, keylen);
-	e = lookup(c, key, keylen, h);
-	if (e == NULL)
-		e = new_entry(c, key, keylen, h, type);
-	else if (e->req != NULL)
+	key_init(&k, prefix, prefix_len, canon, len, type);
+	e = lookup(&c->own, &k);
+	if (e != NULL && (e->req != NULL || e->busy))
 		return;
-	else
-		e->referenced = true;
-	rf_answer_unref(e->ans);
-	e->ans = rf_answer_ref(a);
+	if (e != NULL)
+		entry_free(c, e);
+	evict(c);
+	if (2 * (c->own.count + 1) > c->own.n)
+		grow(&c->own);
+	/* entry, key and answer in one block: a hit reads one run of
+	 * memory instead of two places */
+	p = rf_answer_pack_after(a, sizeof(*e) + key_size(&k), &head);
+	e = head;
+	memset(e, 0, sizeof(*e));
+	e->in_answer = true;
+	e->ans = p;
+	init_entry(c, e, &k);
 	e->expires = now + (uint64_t)RF_MIN(ttl, c->conf.max_ttl) * 1000;
 	e->stale_until = e->expires;
 }

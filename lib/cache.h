@@ -90,9 +90,9 @@ struct rf_answer *rf_cache_stale(struct rf_cache *c, struct rf_upstream *u,
 struct rf_answer *rf_cache_find(struct rf_cache *c, const char *prefix,
     size_t prefix_len, const char *canon, size_t len, uint16_t type,
     uint32_t *age);
-/** Store a (takes a new reference) for ttl seconds. */
+/** Store a copy of a for ttl seconds (replacing what the key held). */
 void rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
-    const char *canon, size_t len, uint16_t type, struct rf_answer *a,
+    const char *canon, size_t len, uint16_t type, const struct rf_answer *a,
     uint32_t ttl);
 
 const struct rf_cache_stats *rf_cache_stats(const struct rf_cache *c);

@@ -549,13 +549,9 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			    x->ttl - age : 0, c, x->content_len);
 		}
 	}
-	if (ttl != UINT32_MAX && ttl > 0) {
-		struct rf_answer *p = rf_answer_pack(m);
-
+	if (ttl != UINT32_MAX && ttl > 0)
 		rf_cache_put(r->env->cache, f->merge_key, f->merge_key_len,
-		    q->canon, q->canon_len, RF_T_ANY, p, ttl);
-		rf_answer_unref(p);
-	}
+		    q->canon, q->canon_len, RF_T_ANY, m, ttl);
 	rf_answer_unref(m);
 }
 

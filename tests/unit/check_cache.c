@@ -1,7 +1,8 @@
 /*
  * Unit tests for lib/cache.c over the scripted upstream (lib/resolver_fake.c)
  * and a manual clock: TTLs, negative caching (RFC 2308 §5), coalescing,
- * serve-stale (RFC 8767), eviction, cancellation.
+ * serve-stale (RFC 8767), eviction, cancellation; and the answers refract
+ * stores itself (rf_cache_put/rf_cache_find).
  */
 #include <check.h>
 #include <errno.h>
@@ -222,6 +223,119 @@ START_TEST(timeout_upstream)
 }
 END_TEST
 
+/* A small answer of refract's own: n A records of one owner. */
+static struct rf_answer *
+own_answer(int n, const char *first)
+{
+	struct rf_answer *a = rf_answer_new();
+	int i;
+
+	a->fetched_ms = rf_sched_now(&sched);
+	for (i = 0; i < n; i++) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "%s%d", first, i);
+		rf_answer_add(a, RF_ARR_ANSWER, "m.example.net", 13, RF_T_A,
+		    60, text, strlen(text));
+	}
+	return a;
+}
+
+START_TEST(stored_answers)
+{
+	struct rf_answer *a = own_answer(3, "192.0.2."), *b, *held, *again;
+	uint32_t age = 99;
+
+	/* a copy is stored: the caller's answer is its own */
+	rf_cache_put(cache, "k", 1, "m.example.net", 13, RF_T_ANY, a, 60);
+	rf_answer_unref(a);
+	held = rf_cache_find(cache, "k", 1, "m.example.net", 13, RF_T_ANY,
+	    &age);
+	ck_assert_ptr_nonnull(held);
+	ck_assert_uint_eq(age, 0);
+	ck_assert_uint_eq(held->nrrs, 3);
+	/* one owner, one copy of its name */
+	ck_assert_uint_eq(held->rrs[0].owner, held->rrs[2].owner);
+	ck_assert_str_eq(rf_answer_str(held, held->rrs[2].content),
+	    "192.0.2.2");
+	/* other prefix, name or type: nothing */
+	ck_assert_ptr_null(rf_cache_find(cache, "j", 1, "m.example.net", 13,
+	    RF_T_ANY, &age));
+	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "n.example.net", 13,
+	    RF_T_ANY, &age));
+	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "m.example.net", 13,
+	    RF_T_A, &age));
+	/* no clash with an upstream answer of the same name and type */
+	ck_assert_ptr_null(rf_cache_peek(cache, "k", "m.example.net", 13,
+	    RF_T_ANY));
+
+	/* replaced while a reference is held: the old one stays readable
+	 * (the sanitizers run this too) */
+	b = own_answer(1, "198.51.100.");
+	rf_cache_put(cache, "k", 1, "m.example.net", 13, RF_T_ANY, b, 30);
+	rf_answer_unref(b);
+	ck_assert_str_eq(rf_answer_str(held, held->rrs[1].content),
+	    "192.0.2.1");
+	rf_answer_unref(held);
+	again = rf_cache_find(cache, "k", 1, "m.example.net", 13, RF_T_ANY,
+	    &age);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_uint_eq(again->nrrs, 1);
+	ck_assert_str_eq(rf_answer_str(again, again->rrs[0].content),
+	    "198.51.100.0");
+
+	/* it lives for its TTL */
+	rf_sched_advance(&sched, 29000);
+	rf_answer_unref(again);
+	again = rf_cache_find(cache, "k", 1, "m.example.net", 13, RF_T_ANY,
+	    &age);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_uint_eq(age, 29);
+	rf_answer_unref(again);
+	rf_sched_advance(&sched, 1000);
+	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "m.example.net", 13,
+	    RF_T_ANY, &age));
+	/* a TTL of 0 is not stored */
+	a = own_answer(1, "203.0.113.");
+	rf_cache_put(cache, "k", 1, "z.example.net", 13, RF_T_ANY, a, 0);
+	rf_answer_unref(a);
+	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "z.example.net", 13,
+	    RF_T_ANY, &age));
+}
+END_TEST
+
+START_TEST(stored_answers_evicted)
+{
+	struct rf_answer *a, *held;
+	uint32_t age;
+	char name[32];
+	int i;
+
+	/* max_entries 4 counts them too; one held past its eviction */
+	a = own_answer(2, "192.0.2.");
+	rf_cache_put(cache, "k", 1, "s0.example.net", 14, RF_T_ANY, a, 60);
+	held = rf_cache_find(cache, "k", 1, "s0.example.net", 14, RF_T_ANY,
+	    &age);
+	ck_assert_ptr_nonnull(held);
+	for (i = 1; i < 8; i++) {
+		snprintf(name, sizeof(name), "s%d.example.net", i);
+		rf_cache_put(cache, "k", 1, name, strlen(name), RF_T_ANY, a,
+		    60);
+	}
+	rf_answer_unref(a);
+	ck_assert_uint_le(rf_cache_stats(cache)->entries, 4);
+	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "s1.example.net", 14,
+	    RF_T_ANY, &age));
+	ck_assert_str_eq(rf_answer_str(held, held->rrs[1].content),
+	    "192.0.2.1");
+	rf_answer_unref(held);
+	held = rf_cache_find(cache, "k", 1, "s7.example.net", 14, RF_T_ANY,
+	    &age);
+	ck_assert_ptr_nonnull(held);
+	rf_answer_unref(held);
+}
+END_TEST
+
 Suite *
 cache_suite(void)
 {
@@ -236,6 +350,8 @@ cache_suite(void)
 	tcase_add_test(tc, failures_and_stale);
 	tcase_add_test(tc, eviction);
 	tcase_add_test(tc, timeout_upstream);
+	tcase_add_test(tc, stored_answers);
+	tcase_add_test(tc, stored_answers_evicted);
 	suite_add_tcase(s, tc);
 	return s;
 }
