@@ -118,7 +118,6 @@ struct fslot {
 struct fwdq {
 	size_t n;                  /* lookups started */
 	size_t pending;
-	bool failed;
 	uint16_t types[MAX_TYPES + 1];
 	struct rf_cache_wait *waits[MAX_TYPES + 1];
 	struct rf_answer *answers[MAX_TYPES + 1];
@@ -130,6 +129,20 @@ struct fwdq {
 	const char *suffix;                /* the rule's suffix for the name */
 	size_t suffix_len;
 };
+
+/* Set up the next slot; @return its index. */
+static size_t
+slot_add(struct fwdq *st, uint8_t kind, uint16_t type)
+{
+	size_t i = st->n++;
+
+	st->kinds[i] = kind;
+	st->types[i] = type;
+	st->waits[i] = NULL;
+	st->answers[i] = NULL;
+	st->ages[i] = 0;
+	return i;
+}
 
 /*
  * The suffix of the rule this name falls under (the longest), or NULL.
@@ -180,31 +193,33 @@ out_ttl(uint32_t ttl, uint32_t age)
 	return ttl > age ? ttl - age : 0;
 }
 
-/*
- * Add a record to the answer.  from is the answer content points into:
- * held by the query when it can be (no copy), copied otherwise.  Typed
- * answers overlap — a referral comes back for every type, a recursive
- * upstream's CNAME with both the A and the AAAA answer — so duplicates
- * are dropped, unless the records come from one merged answer, which
- * has none.
- */
-static void
-add_from(struct rf_query *q, struct rf_answer *from, bool dedup,
-    uint16_t type, uint32_t ttl, const char *content, size_t content_len,
-    int32_t id, uint8_t auth)
+/* Whether the answer has this record already. */
+static bool
+has_rr(const struct rf_query *q, uint16_t type, const char *content,
+    size_t content_len)
 {
-	struct rf_rr rr;
 	size_t i;
 
-	for (i = 0; dedup && i < q->nrrs; i++)
+	for (i = 0; i < q->nrrs; i++)
 		if (q->rrs[i].type == type &&
 		    q->rrs[i].content_len == content_len &&
 		    memcmp(q->rrs[i].content, content, content_len) == 0)
-			return;
+			return true;
+	return false;
+}
+
+/* Add a record (content copied) unless the answer has it already. */
+static void
+add(struct rf_query *q, uint16_t type, uint32_t ttl, const char *content,
+    size_t content_len, int32_t id, uint8_t auth)
+{
+	struct rf_rr rr;
+
+	if (has_rr(q, type, content, content_len))
+		return;
 	rr.name = q->qname;
 	rr.name_len = (uint32_t)q->qname_len;
-	rr.content = from != NULL && rf_query_hold(q, from) ? content :
-	    rf_query_strdup(q, content, content_len);
+	rr.content = rf_query_strdup(q, content, content_len);
 	rr.content_len = (uint32_t)content_len;
 	rr.ttl = ttl;
 	rr.zone_id = id;
@@ -212,13 +227,6 @@ add_from(struct rf_query *q, struct rf_answer *from, bool dedup,
 	rr.auth = auth;
 	rr.scope = 0;
 	rf_query_add(q, &rr);
-}
-
-static void
-add(struct rf_query *q, uint16_t type, uint32_t ttl, const char *content,
-    size_t content_len, int32_t id, uint8_t auth)
-{
-	add_from(q, NULL, true, type, ttl, content, content_len, id, auth);
 }
 
 static int smarthost(struct rf_rule *r, struct rf_query *q,
@@ -387,6 +395,7 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	    memcmp(suffix, q->canon, q->canon_len) == 0;
 	bool exists = false, any = false;
 	int32_t id = -1;
+	struct rf_rr rr;
 	size_t i, k;
 
 	/* The zone id: the one pdns found for the question, or (for the SOA
@@ -414,15 +423,26 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	if (id == -1 || is_suffix)
 		id = zone_id(r, suffix, st->suffix_len);
 
+	rr.name = q->qname;
+	rr.name_len = (uint32_t)q->qname_len;
+	rr.zone_id = id;
+	rr.scope = 0;
 	for (i = 0; i < st->n; i++) {
 		struct rf_answer *a = st->answers[i];
+		/* a merged answer has no duplicates; typed answers overlap */
+		bool dedup = st->kinds[i] != SLOT_MERGED, held;
 
 		if (st->kinds[i] == SLOT_RELAY)
 			continue;
 		if (a->rcode == 0)
 			exists = true;
+		if (a->nrrs == 0)
+			continue;
+		/* the content stays in the answer, held by the query */
+		held = rf_query_hold(q, a);
 		for (k = 0; k < a->nrrs; k++) {
 			const struct rf_arr *x = &a->rrs[k];
+			const char *c = rf_answer_str(a, x->content);
 
 			if (x->kind == RF_ARR_SOA)
 				continue;
@@ -433,12 +453,16 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			    st->kinds[i] == SLOT_DATA && x->type != st->types[i])
 				continue;
 			any = true;
+			if (dedup && has_rr(q, x->type, c, x->content_len))
+				continue;
+			rr.type = x->type;
+			rr.ttl = out_ttl(x->ttl, st->ages[i]);
+			rr.content = held ? c :
+			    rf_query_strdup(q, c, x->content_len);
+			rr.content_len = x->content_len;
 			/* glue and a delegation's NS are not authoritative */
-			add_from(q, st->answers[i],
-			    st->kinds[i] != SLOT_MERGED,
-			    x->type, out_ttl(x->ttl, st->ages[i]),
-			    rf_answer_str(a, x->content), x->content_len, id,
-			    x->kind == RF_ARR_ANSWER ? 1 : 0);
+			rr.auth = x->kind == RF_ARR_ANSWER ? 1 : 0;
+			rf_query_add(q, &rr);
 		}
 	}
 	/* A configured suffix that is not a real apex acts as one: its SOA
@@ -477,7 +501,7 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 		any = any || q->nrrs > 0;
 	}
 	if (!any && exists && q->qtype == RF_T_ANY) {
-		struct rf_rr rr = {
+		struct rf_rr ent = {
 			.name = q->qname,
 			.name_len = (uint32_t)q->qname_len,
 			.content = "",
@@ -486,9 +510,49 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			.auth = 1,
 		};
 
-		rf_query_add(q, &rr);
+		rf_query_add(q, &ent);
 	}
 	return RF_RULE_DONE;
+}
+
+/*
+ * build() for one merged ANY, for a name that is not the suffix, in the
+ * zone pdns found (q->zone_id), with no smarthost: its records as they
+ * are, an empty non-terminal for a name without any.
+ */
+static void
+serve_merged(struct rf_query *q, struct rf_answer *a, uint32_t age)
+{
+	struct rf_rr rr;
+	bool any = false, held = a->nrrs > 0 && rf_query_hold(q, a);
+	size_t k;
+
+	rr.name = q->qname;
+	rr.name_len = (uint32_t)q->qname_len;
+	rr.zone_id = q->zone_id;
+	rr.scope = 0;
+	for (k = 0; k < a->nrrs; k++) {
+		const struct rf_arr *x = &a->rrs[k];
+		const char *c = rf_answer_str(a, x->content);
+
+		if (x->kind == RF_ARR_SOA)
+			continue;
+		any = true;
+		rr.type = x->type;
+		rr.ttl = out_ttl(x->ttl, age);
+		rr.content = held ? c : rf_query_strdup(q, c, x->content_len);
+		rr.content_len = x->content_len;
+		rr.auth = x->kind == RF_ARR_ANSWER ? 1 : 0;
+		rf_query_add(q, &rr);
+	}
+	if (!any && a->rcode == 0) {
+		rr.type = RF_T_ENT;
+		rr.ttl = 0;
+		rr.content = "";
+		rr.content_len = 0;
+		rr.auth = 1;
+		rf_query_add(q, &rr);
+	}
 }
 
 /*
@@ -502,8 +566,9 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 {
 	const struct fwd *f = r->data;
 	struct rf_answer *m;
-	uint32_t ttl = UINT32_MAX;
-	bool soa_kept = false;
+	uint32_t ttl = UINT32_MAX, soa_age = 0;
+	const struct rf_answer *soa_from = NULL;
+	const struct rf_arr *soa = NULL;
 	size_t i, k, j;
 
 	if (f->merge_key == NULL || q->qtype != RF_T_ANY)
@@ -529,9 +594,13 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			const char *c = rf_answer_str(a, x->content);
 
 			if (x->kind == RF_ARR_SOA) {
-				if (soa_kept)
-					continue;
-				soa_kept = true;
+				/* one, last: a hit reads the records before */
+				if (soa == NULL) {
+					soa = x;
+					soa_from = a;
+					soa_age = age;
+				}
+				continue;
 			}
 			if (x->kind == RF_ARR_GLUE && x->type != st->types[i])
 				continue;
@@ -549,6 +618,11 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			    x->ttl - age : 0, c, x->content_len);
 		}
 	}
+	if (soa != NULL)
+		rf_answer_add(m, RF_ARR_SOA, rf_answer_str(soa_from,
+		    soa->owner), soa->owner_len, RF_T_SOA, soa->ttl > soa_age ?
+		    soa->ttl - soa_age : 0, rf_answer_str(soa_from,
+		    soa->content), soa->content_len);
 	if (ttl != UINT32_MAX && ttl > 0)
 		rf_cache_put(r->env->cache, f->merge_key, f->merge_key_len,
 		    q->canon, q->canon_len, RF_T_ANY, m, ttl);
@@ -609,8 +683,10 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 {
 	struct fwd *f = r->data;
 	struct fwdq *st;
+	struct rf_answer *merged;
 	const char *suffix;
 	size_t i, slen;
+	uint32_t mage;
 	int rc;
 
 	suffix = suffix_of(r, q, &slen);
@@ -618,38 +694,47 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 		return RF_RULE_NEXT;
 	if (is_wildcard(q))
 		return RF_RULE_DONE;
+	merged = NULL;
+	if (q->qtype == RF_T_ANY && f->merge_key != NULL)
+		merged = rf_cache_find(r->env->cache, f->merge_key,
+		    f->merge_key_len, q->canon, q->canon_len, RF_T_ANY, &mage);
+	/* the common case straight out: the whole ANY of a name below the
+	 * suffix (not an apex), in a zone pdns knows, nothing to rewrite */
+	if (merged != NULL && q->zone_id >= 0 && slen < q->canon_len &&
+	    !f->smarthost) {
+		serve_merged(q, merged, mage);
+		rf_answer_unref(merged);
+		return RF_RULE_DONE;
+	}
+	/* not cleared as a whole: a slot is set up when it is used */
 	st = rf_arena_alloc(&q->arena, sizeof(*st));
-	memset(st, 0, sizeof(*st));
+	st->n = 0;
+	st->pending = 0;
 	st->q = q;
 	st->r = r;
 	st->suffix = suffix;
 	st->suffix_len = slen;
 	q->rule_state = st;
-	if (q->qtype == RF_T_ANY && f->merge_key != NULL &&
-	    (st->answers[0] = rf_cache_find(r->env->cache, f->merge_key,
-	    f->merge_key_len, q->canon, q->canon_len, RF_T_ANY,
-	    &st->ages[0])) != NULL) {
+	if (merged != NULL) {
 		/* the whole ANY is in the cache */
-		st->kinds[0] = SLOT_MERGED;
-		st->types[0] = RF_T_ANY;
-		st->n = 1;
+		i = slot_add(st, SLOT_MERGED, RF_T_ANY);
+		st->answers[i] = merged;
+		st->ages[i] = mage;
 	} else if (q->qtype == RF_T_ANY) {
 		for (i = 0; i < f->ntypes; i++)
-			st->types[st->n++] = f->types[i];
+			slot_add(st, SLOT_DATA, f->types[i]);
 		/* the SOA comes along at a suffix (pdns's zone cache fetches
 		 * it as an ANY of the apex) */
 		if (!q->rewritten && slen == q->canon_len)
-			st->types[st->n++] = RF_T_SOA;
+			slot_add(st, SLOT_DATA, RF_T_SOA);
 	} else {
-		st->types[st->n++] = q->qtype;
+		slot_add(st, SLOT_DATA, q->qtype);
 	}
 	/* an exchanger's A records will be the relay's */
 	if (f->smarthost && f->relay_name != NULL &&
 	    (q->qtype == RF_T_A || q->qtype == RF_T_ANY) &&
-	    is_exchanger(r, q->canon, q->canon_len)) {
-		st->kinds[st->n] = SLOT_RELAY;
-		st->types[st->n++] = RF_T_A;
-	}
+	    is_exchanger(r, q->canon, q->canon_len))
+		slot_add(st, SLOT_RELAY, RF_T_A);
 	for (i = 0; i < st->n; i++) {
 		struct rf_answer *hit = NULL;
 		uint32_t age = 0;
@@ -684,7 +769,8 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	}
 	if (st->pending > 0)
 		return RF_RULE_ASYNC;
-	store_merged(r, q, st);
+	if (merged == NULL)
+		store_merged(r, q, st);
 	rc = build(r, q, st);
 	release(r, st);
 	return rc;
@@ -800,20 +886,47 @@ smarthost_init(struct rf_rule *r, struct fwd *f,
 	return errors ? -1 : 0;
 }
 
-/* Merged ANYs are keyed on the upstream set and the types they hold
- * (two rules with different any-types must not share them). */
+/*
+ * Merged ANYs are keyed on the upstream set and the types they hold (two
+ * rules with different any-types must not share them).  A type list is
+ * named in the key by its number in a small table of the lists seen in
+ * this process (the key stays short: a cache hit reads fewer bytes), by
+ * the list itself once the table is full.
+ */
+static struct {
+	uint16_t types[MAX_TYPES];
+	size_t n;
+} type_lists[64];
+static size_t ntype_lists;
+
 static void
 make_merge_key(struct fwd *f)
 {
 	struct rf_buf b;
 	size_t i;
 
+	for (i = 0; i < ntype_lists; i++)
+		if (type_lists[i].n == f->ntypes &&
+		    memcmp(type_lists[i].types, f->types,
+		    f->ntypes * sizeof(f->types[0])) == 0)
+			break;
+	if (i == ntype_lists && i < RF_ARRAY_LEN(type_lists)) {
+		memcpy(type_lists[i].types, f->types,
+		    f->ntypes * sizeof(f->types[0]));
+		type_lists[i].n = f->ntypes;
+		ntype_lists++;
+	}
 	rf_buf_init(&b);
 	rf_buf_adds(&b, f->up->name);
-	rf_buf_add(&b, "\001ANY", 4);
-	for (i = 0; i < f->ntypes; i++) {
-		rf_buf_addc(&b, ',');
-		rf_buf_addu(&b, f->types[i]);
+	if (i < ntype_lists) {
+		rf_buf_addc(&b, '\001');
+		rf_buf_addu(&b, i);
+	} else {
+		rf_buf_add(&b, "\002", 1);
+		for (i = 0; i < f->ntypes; i++) {
+			rf_buf_addc(&b, ',');
+			rf_buf_addu(&b, f->types[i]);
+		}
 	}
 	if (b.len <= 255) {
 		f->merge_key = rf_xstrdup(rf_buf_cstr(&b));
