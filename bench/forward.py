@@ -24,6 +24,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -246,12 +247,44 @@ def part_hits(a, rundir):
                                 r["long"]["user"] + r["long"]["sys"]))
             runs.append(r)
     s1 = system_busy()
+    instr = hit_instructions(a, data, configs)
     for d, _, short, long_ in data.values():
         for p in list(short.values()) + list(long_.values()):
             os.unlink(p)
     return {"sizes": sizes, "requests": a.hit_requests, "reps": a.hit_reps,
-            "runs": runs,
+            "runs": runs, "instr": instr,
             "busy_pct": 100 * (s1[0] - s0[0]) / max(1e-9, s1[1] - s0[1])}
+
+
+def hit_instructions(a, data, configs):
+    """Instructions per request (valgrind's callgrind, when installed):
+    what CPU time measures without the machine's noise (caches, other
+    load), though blind to memory stalls.  Same subtraction as the timed
+    runs, over 2 + ≈40000 requests."""
+    if not shutil.which("valgrind"):
+        log("part 1: valgrind not installed: no instruction counts")
+        return None
+    out = {}
+    for n, key, tr in configs:
+        d, _, short, _ = data[n]
+        passes = max(1, 40000 // n)
+        mid = d.transcript(tr, 2 + passes)
+        ir = []
+        for path in (short[tr], mid):
+            r = subprocess.run(["valgrind", "--tool=callgrind",
+                                "--callgrind-out-file=/dev/null", a.refract,
+                                "replay", "--config", d.confs[key], path],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               timeout=600)
+            m = re.search(r"Collected : (\d+)", r.stderr.decode())
+            if r.returncode != 0 or not m:
+                raise RuntimeError("callgrind failed on %s" % path)
+            ir.append(int(m.group(1)))
+        os.unlink(mid)
+        out["%d/%s" % (n, key)] = (ir[1] - ir[0]) / (passes * n)
+        log("  instructions %5d names %-14s %.0f per request" % (
+            n, key, out["%d/%s" % (n, key)]))
+    return out
 
 
 # -------------------------------------------- part 2: pdns, slow upstream ----
@@ -545,9 +578,11 @@ def report(a, res, cmdline, started, refract_ver):
                          v["differences"], v["fails"], fs.get("upstream-queries"),
                          fs.get("cache-misses"), fs.get("cache-hits")))
         L.append("")
+        ins = h.get("instr") or {}
         L.append("| names | configuration | CPU µs/request (median) | user | sys | "
-                 "each repetition | vs zone (ratio of medians; paired) |")
-        L.append("|---:|---|---:|---:|---:|---|---:|")
+                 "each repetition | vs zone (ratio of medians; paired) | "
+                 "instructions/request (vs zone) |")
+        L.append("|---:|---|---:|---:|---:|---|---:|---:|")
         labels = {"zone": "zone file",
                   "forward": "forward, warm cache (ANY = 12 cache entries: the "
                              "default any-types)",
@@ -572,11 +607,17 @@ def report(a, res, cmdline, started, refract_ver):
                     "%.2f× (%.2f×)" % (m / zm, pr)
                 if key == "forward" and m and zm:
                     summary.append((n, m / zm, pr))
-                L.append("| %d | %s | **%s** | %s | %s | %s | %s |" % (
+                iz = ins.get("%d/zone" % n)
+                ik = ins.get("%d/%s" % (n, key))
+                itext = "–" if ik is None else "%.0f" % ik
+                if ik is not None and iz and key != "zone":
+                    itext += " (%.3f×)" % (ik / iz)
+                L.append("| %d | %s | **%s** | %s | %s | %s | %s | %s |" % (
                     n, labels[key], fmt(m, "%.2f"),
                     fmt(med([r["us_user"] for r in rs]), "%.2f"),
                     fmt(med([r["us_sys"] for r in rs]), "%.2f"),
-                    ", ".join("%.2f" % r["us_per_req"] for r in rs), ratio))
+                    ", ".join("%.2f" % r["us_per_req"] for r in rs), ratio,
+                    itext))
         L.append("")
         L.append("Target \"cache hit within 10%% of a zone-file answer\" (≤ "
                  "1.10×): %s." % "; ".join(
