@@ -9,6 +9,8 @@
 #include "lib/cache.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,26 +25,52 @@ struct rf_cache_wait {
 };
 
 struct centry {
-	/* what a lookup reads first, together in the first cache line */
+	/* what a hit reads: the first cache line, the key in it or right
+	 * after */
 	struct centry *hnext;
 	uint32_t hash;
 	uint32_t keylen;
 	struct rf_answer *ans;          /* NULL until the first answer */
 	uint64_t expires;               /* ms */
+	struct centry *lprev, *lnext;   /* LRU: head = most recent */
 	uint16_t type;
 	bool referenced;                /* hit since it last left the head */
 	bool busy;                      /* handing out an answer */
-	bool in_answer;                 /* allocated in front of ans
-					 * (rf_cache_put): freed with it */
-	/* the rest */
+	bool in_answer;                 /* refract's own (rf_cache_put),
+					 * allocated in front of ans and freed
+					 * with it; else an upstream answer's,
+					 * with a struct cextra after the key */
+	char key[];                     /* upstream name \0 canon \0 type */
+};
+
+/* What only an upstream answer's entry needs. */
+struct cextra {
 	uint64_t stale_until;           /* ms */
-	struct centry *lprev, *lnext;   /* LRU: head = most recent */
 	struct rf_upstream *up;         /* while pending: a reference */
 	void *req;                      /* while pending */
 	struct rf_cache_wait *waiters;
 	struct rf_cache *cache;
-	char key[];                     /* upstream name \0 canon \0 type */
 };
+
+static size_t
+extra_offset(size_t keylen)
+{
+	return (offsetof(struct centry, key) + keylen + 7) & ~(size_t)7;
+}
+
+static struct cextra *
+X(const struct centry *e)
+{
+	return (struct cextra *)(void *)((char *)(uintptr_t)e +
+	    extra_offset(e->keylen));
+}
+
+/* An upstream query in flight for it. */
+static bool
+pending(const struct centry *e)
+{
+	return !e->in_answer && X(e)->req != NULL;
+}
 
 /* A chained hash table, kept at most half full. */
 struct ctable {
@@ -134,17 +162,17 @@ entry_free(struct rf_cache *c, struct centry *e)
 	*pp = e->hnext;
 	t->count--;
 	lru_unlink(c, e);
-	if (e->req != NULL)
-		rf_upstream_cancel(e->up, e->req);
-	rf_upstream_unref(e->up);
-	for (w = e->waiters; w != NULL; w = next) {
-		next = w->next;
-		free(w);
-	}
 	c->stats.entries--;
 	if (e->in_answer) {
 		rf_answer_unref(e->ans); /* and e with it, unless held */
 		return;
+	}
+	if (X(e)->req != NULL)
+		rf_upstream_cancel(X(e)->up, X(e)->req);
+	rf_upstream_unref(X(e)->up);
+	for (w = X(e)->waiters; w != NULL; w = next) {
+		next = w->next;
+		free(w);
 	}
 	rf_answer_unref(e->ans);
 	free(e);
@@ -268,7 +296,7 @@ evict(struct rf_cache *c)
 			chances--;
 			e->referenced = false;
 			lru_front(c, e);
-		} else if (e->req == NULL && !e->busy) {
+		} else if (!pending(e) && !e->busy) {
 			entry_free(c, e);
 			c->stats.evictions++;
 		}
@@ -282,11 +310,12 @@ init_entry(struct rf_cache *c, struct centry *e, const struct ckey *k)
 {
 	struct ctable *t = e->in_answer ? &c->own : &c->answers;
 
-	e->cache = c;
 	e->hash = k->hash;
 	e->type = k->type;
 	key_write(e->key, k);
 	e->keylen = (uint32_t)key_size(k);
+	if (!e->in_answer)
+		X(e)->cache = c;
 	e->hnext = t->b[k->hash & (t->n - 1)];
 	t->b[k->hash & (t->n - 1)] = e;
 	t->count++;
@@ -302,7 +331,7 @@ new_entry(struct rf_cache *c, const struct ckey *k)
 	evict(c);
 	if (2 * (c->answers.count + 1) > c->answers.n)
 		grow(&c->answers);
-	e = rf_xcalloc(1, sizeof(*e) + key_size(k));
+	e = rf_xcalloc(1, extra_offset(key_size(k)) + sizeof(struct cextra));
 	init_entry(c, e, k);
 	return e;
 }
@@ -311,16 +340,17 @@ static void
 on_resolved(void *arg, struct rf_answer *ans)
 {
 	struct centry *e = arg;
-	struct rf_cache *c = e->cache;
-	struct rf_cache_wait *w, *list = e->waiters;
+	struct cextra *x = X(e);
+	struct rf_cache *c = x->cache;
+	struct rf_cache_wait *w, *list = x->waiters;
 	uint64_t now = rf_sched_now(c->sched);
 	struct rf_answer *give = ans;
 	uint32_t age = 0;
 
-	e->req = NULL;
-	e->waiters = NULL;
-	rf_upstream_unref(e->up);
-	e->up = NULL;
+	x->req = NULL;
+	x->waiters = NULL;
+	rf_upstream_unref(x->up);
+	x->up = NULL;
 	if (ans->status == 0) {
 		uint32_t ttl = RF_MIN(rf_answer_ttl(ans), c->conf.max_ttl);
 
@@ -329,12 +359,12 @@ on_resolved(void *arg, struct rf_answer *ans)
 		e->ans = rf_answer_pack(ans);
 		give = e->ans;
 		e->expires = now + (uint64_t)ttl * 1000;
-		e->stale_until = e->expires +
+		x->stale_until = e->expires +
 		    (uint64_t)c->conf.stale_ttl * 1000;
 	} else {
 		c->stats.failures++;
 		if (e->ans != NULL && c->conf.stale_ttl > 0 &&
-		    now < e->stale_until) {
+		    now < x->stale_until) {
 			/* RFC 8767: better an old answer than none */
 			give = e->ans;
 			age = UINT32_MAX;
@@ -356,7 +386,7 @@ on_resolved(void *arg, struct rf_answer *ans)
 	}
 	rf_answer_unref(ans);
 	/* a failure without a stale answer leaves nothing worth keeping */
-	if (e->ans == NULL && e->req == NULL)
+	if (e->ans == NULL && x->req == NULL)
 		entry_free(c, e);
 }
 
@@ -385,10 +415,10 @@ rf_cache_get(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 	w = rf_xcalloc(1, sizeof(*w));
 	w->cb = cb;
 	w->arg = arg;
-	if (e != NULL && e->req != NULL) {
+	if (e != NULL && X(e)->req != NULL) {
 		c->stats.coalesced++;
-		w->next = e->waiters;
-		e->waiters = w;
+		w->next = X(e)->waiters;
+		X(e)->waiters = w;
 		*wait = w;
 		return 0;
 	}
@@ -397,14 +427,14 @@ rf_cache_get(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 		e = new_entry(c, &k);
 	else
 		e->referenced = true;
-	e->up = rf_upstream_ref(u);
-	e->waiters = w;
-	e->req = rf_upstream_send(u, canon, len, type, on_resolved, e);
-	if (e->req == NULL) {
-		e->waiters = NULL;
+	X(e)->up = rf_upstream_ref(u);
+	X(e)->waiters = w;
+	X(e)->req = rf_upstream_send(u, canon, len, type, on_resolved, e);
+	if (X(e)->req == NULL) {
+		X(e)->waiters = NULL;
 		free(w);
-		rf_upstream_unref(e->up);
-		e->up = NULL;
+		rf_upstream_unref(X(e)->up);
+		X(e)->up = NULL;
 		if (e->ans == NULL)
 			entry_free(c, e);
 		return -1;
@@ -448,7 +478,7 @@ rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 		return NULL;
 	key_init(&k, u->name, strlen(u->name), canon, len, type);
 	e = lookup(&c->answers, &k);
-	if (e == NULL || e->ans == NULL || now >= e->stale_until)
+	if (e == NULL || e->ans == NULL || now >= X(e)->stale_until)
 		return NULL;
 	c->stats.stale++;
 	return rf_answer_ref(e->ans);
@@ -469,7 +499,8 @@ rf_cache_find(struct rf_cache *c, const char *prefix, size_t prefix_len,
 	if (e == NULL || e->ans == NULL || now >= e->expires)
 		return NULL;
 	c->stats.hits++;
-	e->referenced = true;
+	if (!e->referenced)
+		e->referenced = true;
 	*age = (uint32_t)((now - e->ans->fetched_ms) / 1000);
 	return rf_answer_ref(e->ans);
 }
@@ -489,7 +520,7 @@ rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
 		return;
 	key_init(&k, prefix, prefix_len, canon, len, type);
 	e = lookup(&c->own, &k);
-	if (e != NULL && (e->req != NULL || e->busy))
+	if (e != NULL && (pending(e) || e->busy))
 		return;
 	if (e != NULL)
 		entry_free(c, e);
@@ -498,14 +529,14 @@ rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
 		grow(&c->own);
 	/* entry, key and answer in one block: a hit reads one run of
 	 * memory instead of two places */
-	p = rf_answer_pack_after(a, sizeof(*e) + key_size(&k), &head);
+	p = rf_answer_pack_after(a, offsetof(struct centry, key) +
+	    key_size(&k), &head);
 	e = head;
 	memset(e, 0, sizeof(*e));
 	e->in_answer = true;
 	e->ans = p;
 	init_entry(c, e, &k);
 	e->expires = now + (uint64_t)RF_MIN(ttl, c->conf.max_ttl) * 1000;
-	e->stale_until = e->expires;
 }
 
 const struct rf_cache_stats *
