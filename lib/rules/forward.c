@@ -430,16 +430,13 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	for (i = 0; i < st->n; i++) {
 		struct rf_answer *a = st->answers[i];
 		/* a merged answer has no duplicates; typed answers overlap */
-		bool dedup = st->kinds[i] != SLOT_MERGED, held;
+		bool dedup = st->kinds[i] != SLOT_MERGED, held = false;
+		bool asked = false;
 
 		if (st->kinds[i] == SLOT_RELAY)
 			continue;
 		if (a->rcode == 0)
 			exists = true;
-		if (a->nrrs == 0)
-			continue;
-		/* the content stays in the answer, held by the query */
-		held = rf_query_hold(q, a);
 		for (k = 0; k < a->nrrs; k++) {
 			const struct rf_arr *x = &a->rrs[k];
 			const char *c = rf_answer_str(a, x->content);
@@ -457,6 +454,12 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 				continue;
 			rr.type = x->type;
 			rr.ttl = out_ttl(x->ttl, st->ages[i]);
+			/* the content stays in the answer, held by the query
+			 * (asked once, for an answer that gives a record) */
+			if (!asked) {
+				held = rf_query_hold(q, a);
+				asked = true;
+			}
 			rr.content = held ? c :
 			    rf_query_strdup(q, c, x->content_len);
 			rr.content_len = x->content_len;

@@ -324,6 +324,8 @@ START_TEST(stored_answers_evicted)
 	}
 	rf_answer_unref(a);
 	ck_assert_uint_le(rf_cache_stats(cache)->entries, 4);
+	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "s0.example.net", 14,
+	    RF_T_ANY, &age));
 	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "s1.example.net", 14,
 	    RF_T_ANY, &age));
 	ck_assert_str_eq(rf_answer_str(held, held->rrs[1].content),
