@@ -55,7 +55,10 @@ struct cextra {
 static size_t
 extra_offset(size_t keylen)
 {
-	return (offsetof(struct centry, key) + keylen + 7) & ~(size_t)7;
+	size_t align = _Alignof(struct cextra);
+
+	return (offsetof(struct centry, key) + keylen + align - 1) &
+	    ~(align - 1);
 }
 
 static struct cextra *
@@ -519,9 +522,8 @@ rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
 	if (prefix_len > 255 || len > RF_NAME_TEXT_MAX || ttl == 0)
 		return;
 	key_init(&k, prefix, prefix_len, canon, len, type);
+	/* refract's own entries are never pending nor busy: replace */
 	e = lookup(&c->own, &k);
-	if (e != NULL && (pending(e) || e->busy))
-		return;
 	if (e != NULL)
 		entry_free(c, e);
 	evict(c);
