@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pool.h"
 #include "lib/rrtype.h"
 #include "lib/util.h"
+
+/* a packed answer's header, records after it aligned for them */
+#define HDR ((sizeof(struct rf_answer) + _Alignof(struct rf_arr) - 1) & \
+    ~(_Alignof(struct rf_arr) - 1))
 
 struct rf_answer *
 rf_answer_new(void)
@@ -39,26 +44,30 @@ rf_answer_unref(struct rf_answer *a)
 		free(a->rrs);
 		rf_buf_fini(&a->strings);
 	}
-	free((char *)a - a->head);
+	if (a->pool != NULL)
+		rf_pool_free(a->pool, (char *)a - a->head, a->head + HDR +
+		    a->rrs_cap * sizeof(*a->rrs) + a->strings.cap);
+	else
+		free((char *)a - a->head);
 }
 
 struct rf_answer *
 rf_answer_pack(const struct rf_answer *a)
 {
-	return rf_answer_pack_after(a, 0, NULL);
+	return rf_answer_pack_after(a, 0, NULL, NULL);
 }
 
 struct rf_answer *
-rf_answer_pack_after(const struct rf_answer *a, size_t head, void **headp)
+rf_answer_pack_after(const struct rf_answer *a, size_t head, void **headp,
+    struct rf_pool *pool)
 {
-	size_t hdr = (sizeof(*a) + _Alignof(struct rf_arr) - 1) &
-	    ~(_Alignof(struct rf_arr) - 1);
-	size_t rrs = a->nrrs * sizeof(*a->rrs);
+	size_t rrs = a->nrrs * sizeof(*a->rrs), size;
 	char *start, *block;
 	struct rf_answer *p;
 
 	head = (head + 15) & ~(size_t)15;
-	start = rf_xmalloc(head + hdr + rrs + a->strings.len);
+	size = head + HDR + rrs + a->strings.len;
+	start = pool != NULL ? rf_pool_alloc(pool, size) : rf_xmalloc(size);
 	block = start + head;
 	p = (struct rf_answer *)(void *)block;
 	if (headp != NULL)
@@ -67,11 +76,12 @@ rf_answer_pack_after(const struct rf_answer *a, size_t head, void **headp)
 	p->refs = 1;
 	p->packed = true;
 	p->head = (uint32_t)head;
-	p->rrs = (struct rf_arr *)(void *)(block + hdr);
+	p->pool = pool;
+	p->rrs = (struct rf_arr *)(void *)(block + HDR);
 	p->rrs_cap = a->nrrs;
 	if (rrs > 0)
 		memcpy(p->rrs, a->rrs, rrs);
-	p->strings.data = block + hdr + rrs;
+	p->strings.data = block + HDR + rrs;
 	p->strings.cap = a->strings.len;
 	p->strings.off = 0;
 	memcpy(p->strings.data, a->strings.data, a->strings.len);

@@ -23,6 +23,8 @@
 
 #include "lib/buf.h"
 
+struct rf_pool;
+
 enum {
 	RF_ARR_ANSWER = 1,   /* answer section, owned by the question name */
 	RF_ARR_REFERRAL = 2, /* authority NS owned by the question name */
@@ -44,16 +46,18 @@ struct rf_arr {
 struct rf_answer {
 	int refs;
 	int status;           /* 0, or a negative errno (no data usable) */
-	uint8_t rcode;        /* NOERROR or NXDOMAIN when status is 0 */
-	bool aa;
 	uint64_t fetched_ms;  /* sched clock when it arrived */
 	uint32_t latency_ms;  /* how long upstream took */
+	uint32_t head;        /* packed: bytes of the allocation before the
+			       * header (rf_answer_pack_after) */
+	uint8_t rcode;        /* NOERROR or NXDOMAIN when status is 0 */
+	bool aa;
+	bool packed;          /* one allocation (rf_answer_pack): read-only */
+	struct rf_pool *pool; /* packed: where the allocation is from, or
+			       * NULL (malloc) */
 	struct rf_arr *rrs;   /* owned */
 	size_t nrrs, rrs_cap;
 	struct rf_buf strings;
-	bool packed;          /* one allocation (rf_answer_pack): read-only */
-	uint32_t head;        /* packed: bytes of the allocation before the
-			       * header (rf_answer_pack_after) */
 };
 
 /** A new answer with one reference: status 0, NOERROR, no records. */
@@ -79,10 +83,11 @@ struct rf_answer *rf_answer_pack(const struct rf_answer *a);
 /**
  * rf_answer_pack, with head bytes for the caller in front of the answer in
  * the same allocation (*headp points to them, 16-byte aligned).  They live
- * as long as the answer: until its last reference goes.
+ * as long as the answer: until its last reference goes.  The allocation
+ * comes from pool, unless it is NULL (malloc).
  */
 struct rf_answer *rf_answer_pack_after(const struct rf_answer *a,
-    size_t head, void **headp);
+    size_t head, void **headp, struct rf_pool *pool);
 
 /** Add a record; owner is canonical, content in pdns content form. */
 void rf_answer_add(struct rf_answer *a, uint8_t kind, const char *owner,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/name.h"
+#include "lib/pool.h"
 #include "lib/util.h"
 
 struct rf_cache_wait {
@@ -89,6 +90,8 @@ struct rf_cache {
 	struct ctable own;              /* refract's (rf_cache_put): apart,
 					 * so that their lookups never walk
 					 * through upstream entries */
+	struct rf_pool *own_mem;        /* and their memory: close together,
+					 * not among the upstream answers */
 	struct centry *lru_head, *lru_tail;
 	struct rf_cache_stats stats;
 };
@@ -114,6 +117,7 @@ rf_cache_new(const struct rf_cache_conf *conf, struct rf_sched *sched)
 	c->answers.b = rf_xcalloc(c->answers.n, sizeof(*c->answers.b));
 	c->own.n = 64;
 	c->own.b = rf_xcalloc(c->own.n, sizeof(*c->own.b));
+	c->own_mem = rf_pool_new();
 	return c;
 }
 
@@ -190,6 +194,7 @@ rf_cache_free(struct rf_cache *c)
 		entry_free(c, c->lru_tail);
 	free(c->answers.b);
 	free(c->own.b);
+	rf_pool_release(c->own_mem); /* gone with the last answer held */
 	free(c);
 }
 
@@ -229,8 +234,8 @@ struct ckey {
 };
 
 static void
-key_init(struct ckey *k, const char *up, size_t ulen, const char *canon,
-    size_t len, uint16_t type)
+key_init_hashed(struct ckey *k, const char *up, size_t ulen,
+    uint32_t uhash, const char *canon, size_t len, uint16_t type)
 {
 	uint64_t h;
 
@@ -239,10 +244,25 @@ key_init(struct ckey *k, const char *up, size_t ulen, const char *canon,
 	k->canon = canon;
 	k->len = len;
 	k->type = type;
-	h = ((uint64_t)rf_hash_fast(canon, len) << 32 |
-	    rf_hash_fast(up, ulen)) ^ type;
+	h = ((uint64_t)rf_hash_fast(canon, len) << 32 | uhash) ^ type;
 	h *= 0x9e3779b97f4a7c15ULL;
 	k->hash = (uint32_t)(h >> 32);
+}
+
+static void
+key_init(struct ckey *k, const char *up, size_t ulen, const char *canon,
+    size_t len, uint16_t type)
+{
+	key_init_hashed(k, up, ulen, rf_hash_fast(up, ulen), canon, len,
+	    type);
+}
+
+void
+rf_cache_prefix_init(struct rf_cache_prefix *p, const char *s, size_t len)
+{
+	p->s = s;
+	p->len = len;
+	p->hash = rf_hash_fast(s, len);
 }
 
 static size_t
@@ -266,13 +286,17 @@ static struct centry *
 lookup(const struct ctable *t, const struct ckey *k)
 {
 	struct centry *e = t->b[k->hash & (t->n - 1)];
-	size_t size = key_size(k);
+	size_t size = key_size(k), i;
 
 	for (; e != NULL; e = e->hnext) {
 		const char *x = e->key;
 
-		if (e->hash == k->hash && e->keylen == size &&
-		    memcmp(x, k->up, k->ulen) == 0 && x[k->ulen] == '\0' &&
+		if (e->hash != k->hash || e->keylen != size)
+			continue;
+		/* prefixes are short: no call for them */
+		for (i = 0; i < k->ulen && x[i] == k->up[i]; i++)
+			;
+		if (i == k->ulen && x[k->ulen] == '\0' &&
 		    memcmp(x + k->ulen + 1, k->canon, k->len) == 0 &&
 		    (uint8_t)x[size - 2] == k->type >> 8 &&
 		    (uint8_t)x[size - 1] == (k->type & 0xff))
@@ -488,16 +512,17 @@ rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 }
 
 struct rf_answer *
-rf_cache_find(struct rf_cache *c, const char *prefix, size_t prefix_len,
+rf_cache_find(struct rf_cache *c, const struct rf_cache_prefix *prefix,
     const char *canon, size_t len, uint16_t type, uint32_t *age)
 {
 	struct ckey k;
 	struct centry *e;
 	uint64_t now = rf_sched_now(c->sched);
 
-	if (prefix_len > 255 || len > RF_NAME_TEXT_MAX)
+	if (prefix->len > 255 || len > RF_NAME_TEXT_MAX)
 		return NULL;
-	key_init(&k, prefix, prefix_len, canon, len, type);
+	key_init_hashed(&k, prefix->s, prefix->len, prefix->hash, canon, len,
+	    type);
 	e = lookup(&c->own, &k);
 	if (e == NULL || e->ans == NULL || now >= e->expires)
 		return NULL;
@@ -509,7 +534,7 @@ rf_cache_find(struct rf_cache *c, const char *prefix, size_t prefix_len,
 }
 
 void
-rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
+rf_cache_put(struct rf_cache *c, const struct rf_cache_prefix *prefix,
     const char *canon, size_t len, uint16_t type, const struct rf_answer *a,
     uint32_t ttl)
 {
@@ -519,9 +544,10 @@ rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
 	struct rf_answer *p;
 	uint64_t now = rf_sched_now(c->sched);
 
-	if (prefix_len > 255 || len > RF_NAME_TEXT_MAX || ttl == 0)
+	if (prefix->len > 255 || len > RF_NAME_TEXT_MAX || ttl == 0)
 		return;
-	key_init(&k, prefix, prefix_len, canon, len, type);
+	key_init_hashed(&k, prefix->s, prefix->len, prefix->hash, canon, len,
+	    type);
 	/* refract's own entries are never pending nor busy: replace */
 	e = lookup(&c->own, &k);
 	if (e != NULL)
@@ -532,7 +558,7 @@ rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
 	/* entry, key and answer in one block: a hit reads one run of
 	 * memory instead of two places */
 	p = rf_answer_pack_after(a, offsetof(struct centry, key) +
-	    key_size(&k), &head);
+	    key_size(&k), &head, c->own_mem);
 	e = head;
 	memset(e, 0, sizeof(*e));
 	e->in_answer = true;

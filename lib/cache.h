@@ -81,17 +81,24 @@ struct rf_answer *rf_cache_stale(struct rf_cache *c, struct rf_upstream *u,
 
 /*
  * Answers refract puts together itself (a forwarded ANY merged from its
- * typed parts), stored under a key of the caller's choosing (prefix: at
- * most 255 bytes) so that the next ANY costs one lookup instead of one
- * per type.
+ * typed parts), stored under a key of the caller's choosing (a prefix of
+ * at most 255 bytes, hashed once by rf_cache_prefix_init) so that the
+ * next ANY costs one lookup instead of one per type.
  */
+struct rf_cache_prefix {
+	const char *s;        /* not copied: must outlive its use */
+	size_t len;
+	uint32_t hash;
+};
 
+void rf_cache_prefix_init(struct rf_cache_prefix *p, const char *s,
+    size_t len);
 /** A fresh stored answer (new reference, *age in seconds) or NULL. */
-struct rf_answer *rf_cache_find(struct rf_cache *c, const char *prefix,
-    size_t prefix_len, const char *canon, size_t len, uint16_t type,
-    uint32_t *age);
+struct rf_answer *rf_cache_find(struct rf_cache *c,
+    const struct rf_cache_prefix *prefix, const char *canon, size_t len,
+    uint16_t type, uint32_t *age);
 /** Store a copy of a for ttl seconds (replacing what the key held). */
-void rf_cache_put(struct rf_cache *c, const char *prefix, size_t prefix_len,
+void rf_cache_put(struct rf_cache *c, const struct rf_cache_prefix *prefix,
     const char *canon, size_t len, uint16_t type, const struct rf_answer *a,
     uint32_t ttl);
 

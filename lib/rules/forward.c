@@ -99,6 +99,7 @@ struct fwd {
 	char *merge_key;           /* cache key prefix of merged ANYs, or
 				    * NULL when too long to store */
 	size_t merge_key_len;
+	struct rf_cache_prefix merge; /* of merge_key */
 };
 
 enum {
@@ -627,8 +628,7 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 		    soa->ttl - soa_age : 0, rf_answer_str(soa_from,
 		    soa->content), soa->content_len);
 	if (ttl != UINT32_MAX && ttl > 0)
-		rf_cache_put(r->env->cache, f->merge_key, f->merge_key_len,
-		    q->canon, q->canon_len, RF_T_ANY, m, ttl);
+		rf_cache_put(r->env->cache, &f->merge, q->canon, q->canon_len, RF_T_ANY, m, ttl);
 	rf_answer_unref(m);
 }
 
@@ -699,8 +699,8 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 		return RF_RULE_DONE;
 	merged = NULL;
 	if (q->qtype == RF_T_ANY && f->merge_key != NULL)
-		merged = rf_cache_find(r->env->cache, f->merge_key,
-		    f->merge_key_len, q->canon, q->canon_len, RF_T_ANY, &mage);
+		merged = rf_cache_find(r->env->cache, &f->merge, q->canon,
+		    q->canon_len, RF_T_ANY, &mage);
 	/* the common case straight out: the whole ANY of a name below the
 	 * suffix (not an apex), in a zone pdns knows, nothing to rewrite */
 	if (merged != NULL && q->zone_id >= 0 && slen < q->canon_len &&
@@ -934,6 +934,7 @@ make_merge_key(struct fwd *f)
 	if (b.len <= 255) {
 		f->merge_key = rf_xstrdup(rf_buf_cstr(&b));
 		f->merge_key_len = b.len;
+		rf_cache_prefix_init(&f->merge, f->merge_key, b.len);
 	}
 	rf_buf_fini(&b);
 }

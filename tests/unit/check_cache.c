@@ -6,10 +6,12 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/cache.h"
+#include "lib/pool.h"
 #include "lib/resolver.h"
 #include "lib/rrtype.h"
 #include "lib/sched.h"
@@ -17,6 +19,7 @@
 static struct rf_sched sched;
 static struct rf_upstream *up;
 static struct rf_cache *cache;
+static struct rf_cache_prefix K, J; /* keys of stored answers: "k", "j" */
 
 struct got {
 	int calls;
@@ -52,6 +55,8 @@ setup(void)
 	rf_sched_manual_clock(&sched, 1000);
 	up = rf_upstream_fake_new("up", &sched);
 	cache = rf_cache_new(&c, &sched);
+	rf_cache_prefix_init(&K, "k", 1);
+	rf_cache_prefix_init(&J, "j", 1);
 	ck_assert_int_eq(rf_fake_add(up, "example.net. 3600 SOA ns. h. 1 2 3 4 "
 	    "60", err, sizeof(err)), 0);
 	ck_assert_int_eq(rf_fake_add(up, "www.example.net. 300 A 192.0.2.1",
@@ -247,9 +252,9 @@ START_TEST(stored_answers)
 	uint32_t age = 99;
 
 	/* a copy is stored: the caller's answer is its own */
-	rf_cache_put(cache, "k", 1, "m.example.net", 13, RF_T_ANY, a, 60);
+	rf_cache_put(cache, &K, "m.example.net", 13, RF_T_ANY, a, 60);
 	rf_answer_unref(a);
-	held = rf_cache_find(cache, "k", 1, "m.example.net", 13, RF_T_ANY,
+	held = rf_cache_find(cache, &K, "m.example.net", 13, RF_T_ANY,
 	    &age);
 	ck_assert_ptr_nonnull(held);
 	ck_assert_uint_eq(age, 0);
@@ -259,11 +264,11 @@ START_TEST(stored_answers)
 	ck_assert_str_eq(rf_answer_str(held, held->rrs[2].content),
 	    "192.0.2.2");
 	/* other prefix, name or type: nothing */
-	ck_assert_ptr_null(rf_cache_find(cache, "j", 1, "m.example.net", 13,
+	ck_assert_ptr_null(rf_cache_find(cache, &J, "m.example.net", 13,
 	    RF_T_ANY, &age));
-	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "n.example.net", 13,
+	ck_assert_ptr_null(rf_cache_find(cache, &K, "n.example.net", 13,
 	    RF_T_ANY, &age));
-	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "m.example.net", 13,
+	ck_assert_ptr_null(rf_cache_find(cache, &K, "m.example.net", 13,
 	    RF_T_A, &age));
 	/* no clash with an upstream answer of the same name and type */
 	ck_assert_ptr_null(rf_cache_peek(cache, "k", "m.example.net", 13,
@@ -272,12 +277,12 @@ START_TEST(stored_answers)
 	/* replaced while a reference is held: the old one stays readable
 	 * (the sanitizers run this too) */
 	b = own_answer(1, "198.51.100.");
-	rf_cache_put(cache, "k", 1, "m.example.net", 13, RF_T_ANY, b, 30);
+	rf_cache_put(cache, &K, "m.example.net", 13, RF_T_ANY, b, 30);
 	rf_answer_unref(b);
 	ck_assert_str_eq(rf_answer_str(held, held->rrs[1].content),
 	    "192.0.2.1");
 	rf_answer_unref(held);
-	again = rf_cache_find(cache, "k", 1, "m.example.net", 13, RF_T_ANY,
+	again = rf_cache_find(cache, &K, "m.example.net", 13, RF_T_ANY,
 	    &age);
 	ck_assert_ptr_nonnull(again);
 	ck_assert_uint_eq(again->nrrs, 1);
@@ -287,19 +292,19 @@ START_TEST(stored_answers)
 	/* it lives for its TTL */
 	rf_sched_advance(&sched, 29000);
 	rf_answer_unref(again);
-	again = rf_cache_find(cache, "k", 1, "m.example.net", 13, RF_T_ANY,
+	again = rf_cache_find(cache, &K, "m.example.net", 13, RF_T_ANY,
 	    &age);
 	ck_assert_ptr_nonnull(again);
 	ck_assert_uint_eq(age, 29);
 	rf_answer_unref(again);
 	rf_sched_advance(&sched, 1000);
-	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "m.example.net", 13,
+	ck_assert_ptr_null(rf_cache_find(cache, &K, "m.example.net", 13,
 	    RF_T_ANY, &age));
 	/* a TTL of 0 is not stored */
 	a = own_answer(1, "203.0.113.");
-	rf_cache_put(cache, "k", 1, "z.example.net", 13, RF_T_ANY, a, 0);
+	rf_cache_put(cache, &K, "z.example.net", 13, RF_T_ANY, a, 0);
 	rf_answer_unref(a);
-	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "z.example.net", 13,
+	ck_assert_ptr_null(rf_cache_find(cache, &K, "z.example.net", 13,
 	    RF_T_ANY, &age));
 }
 END_TEST
@@ -313,28 +318,87 @@ START_TEST(stored_answers_evicted)
 
 	/* max_entries 4 counts them too; one held past its eviction */
 	a = own_answer(2, "192.0.2.");
-	rf_cache_put(cache, "k", 1, "s0.example.net", 14, RF_T_ANY, a, 60);
-	held = rf_cache_find(cache, "k", 1, "s0.example.net", 14, RF_T_ANY,
+	rf_cache_put(cache, &K, "s0.example.net", 14, RF_T_ANY, a, 60);
+	held = rf_cache_find(cache, &K, "s0.example.net", 14, RF_T_ANY,
 	    &age);
 	ck_assert_ptr_nonnull(held);
 	for (i = 1; i < 8; i++) {
 		snprintf(name, sizeof(name), "s%d.example.net", i);
-		rf_cache_put(cache, "k", 1, name, strlen(name), RF_T_ANY, a,
+		rf_cache_put(cache, &K, name, strlen(name), RF_T_ANY, a,
 		    60);
 	}
 	rf_answer_unref(a);
 	ck_assert_uint_le(rf_cache_stats(cache)->entries, 4);
-	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "s0.example.net", 14,
+	ck_assert_ptr_null(rf_cache_find(cache, &K, "s0.example.net", 14,
 	    RF_T_ANY, &age));
-	ck_assert_ptr_null(rf_cache_find(cache, "k", 1, "s1.example.net", 14,
+	ck_assert_ptr_null(rf_cache_find(cache, &K, "s1.example.net", 14,
 	    RF_T_ANY, &age));
 	ck_assert_str_eq(rf_answer_str(held, held->rrs[1].content),
 	    "192.0.2.1");
 	rf_answer_unref(held);
-	held = rf_cache_find(cache, "k", 1, "s7.example.net", 14, RF_T_ANY,
+	held = rf_cache_find(cache, &K, "s7.example.net", 14, RF_T_ANY,
 	    &age);
 	ck_assert_ptr_nonnull(held);
 	rf_answer_unref(held);
+}
+END_TEST
+
+START_TEST(stored_answer_outlives_cache)
+{
+	struct rf_answer *a = own_answer(2, "198.51.100."), *held;
+	uint32_t age;
+
+	rf_cache_put(cache, &K, "m.example.net", 13, RF_T_ANY, a, 60);
+	rf_answer_unref(a);
+	held = rf_cache_find(cache, &K, "m.example.net", 13, RF_T_ANY, &age);
+	ck_assert_ptr_nonnull(held);
+	/* the cache goes while a query still holds the answer: its memory
+	 * (the cache's pool) stays until the last reference; ASan and LSan
+	 * tell a use after free or a leak */
+	rf_cache_free(cache);
+	cache = NULL;
+	ck_assert_str_eq(rf_answer_str(held, held->rrs[1].content),
+	    "198.51.100.1");
+	rf_answer_unref(held);
+}
+END_TEST
+
+START_TEST(pool_classes)
+{
+	struct rf_pool *p = rf_pool_new();
+	char *a, *b, *c, *d, *e, *big, *many[600];
+	size_t i;
+
+	a = rf_pool_alloc(p, 100);
+	b = rf_pool_alloc(p, 97);
+	/* carved in order from one block: neighbours, 16-byte aligned */
+	ck_assert_ptr_eq(b, a + 128);
+	ck_assert_uint_eq((uintptr_t)a % 16, 0);
+	big = rf_pool_alloc(p, RF_POOL_MAX + 1);
+	memset(big, 1, RF_POOL_MAX + 1);
+	c = rf_pool_alloc(p, 128);
+	ck_assert_ptr_eq(c, b + 128); /* the large one came from malloc */
+	memset(a, 0, 100);
+	rf_pool_free(p, a, 100);
+	/* a freed object goes to the next one of its class (97..128) */
+	d = rf_pool_alloc(p, 120);
+	ck_assert_ptr_eq(d, a);
+	e = rf_pool_alloc(p, 129);
+	ck_assert_ptr_eq(e, c + 128);
+	ck_assert_uint_eq(rf_pool_block_bytes(p), RF_POOL_BLOCK);
+	for (i = 0; i < RF_ARRAY_LEN(many); i++)
+		many[i] = rf_pool_alloc(p, 128);
+	ck_assert_uint_eq(rf_pool_block_bytes(p), 2 * RF_POOL_BLOCK);
+	for (i = 0; i < RF_ARRAY_LEN(many); i++)
+		rf_pool_free(p, many[i], 128);
+	rf_pool_free(p, b, 97);
+	rf_pool_free(p, c, 128);
+	rf_pool_free(p, d, 120);
+	rf_pool_free(p, big, RF_POOL_MAX + 1);
+	/* released with one object left: it goes with that object (LSan
+	 * reports the blocks if not) */
+	rf_pool_release(p);
+	rf_pool_free(p, e, 129);
 }
 END_TEST
 
@@ -354,6 +418,8 @@ cache_suite(void)
 	tcase_add_test(tc, timeout_upstream);
 	tcase_add_test(tc, stored_answers);
 	tcase_add_test(tc, stored_answers_evicted);
+	tcase_add_test(tc, stored_answer_outlives_cache);
+	tcase_add_test(tc, pool_classes);
 	suite_add_tcase(s, tc);
 	return s;
 }
