@@ -70,6 +70,10 @@ struct rf_query {
 				  * a scope so pdns does not cache them */
 	bool rewritten;          /* a filter changed canon (restored when
 				  * the rule passes the question on) */
+	int suffix;              /* the rule now offered it: its longest
+				  * suffix matching canon (before any
+				  * rewrite), -1 for none
+				  * (rf_rule_matches_name) */
 	uint32_t deadline_ms;    /* 0: none */
 
 	/* --- the answer --- */

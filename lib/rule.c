@@ -57,12 +57,14 @@ rf_rule_names(void)
 }
 
 bool
-rf_rule_matches(const struct rf_rule *r, const struct rf_query *q)
+rf_rule_matches(const struct rf_rule *r, struct rf_query *q)
 {
 	const struct rf_rule_conf *c = r->conf;
 
-	if (c == NULL)
+	if (c == NULL) {
+		q->suffix = -1;
 		return true;
+	}
 	if (!rf_rule_matches_name(r, q))
 		return false;
 	if (c->nclients > 0 && q->has_client &&
@@ -72,19 +74,22 @@ rf_rule_matches(const struct rf_rule *r, const struct rf_query *q)
 }
 
 bool
-rf_rule_matches_name(const struct rf_rule *r, const struct rf_query *q)
+rf_rule_matches_name(const struct rf_rule *r, struct rf_query *q)
 {
 	const struct rf_rule_conf *c = r->conf;
 	size_t i;
 
+	q->suffix = -1;
 	if (c == NULL)
 		return true;
 	if (c->nsuffixes > 0) {
 		for (i = 0; i < c->nsuffixes; i++)
 			if (rf_name_is_sub(q->canon, q->canon_len,
-			    c->suffixes[i], c->suffix_lens[i]))
-				break;
-		if (i == c->nsuffixes)
+			    c->suffixes[i], c->suffix_lens[i]) &&
+			    (q->suffix < 0 || c->suffix_lens[i] >
+			    c->suffix_lens[q->suffix]))
+				q->suffix = (int)i;
+		if (q->suffix < 0)
 			return false;
 	}
 	if (c->nregexes > 0) {

@@ -145,11 +145,16 @@ bool rf_rule_common_key(const char *key);
  * by network — the EDNS client subnet when the query came through a
  * trusted resolver, else the remote address.  A lookup without a client
  * (pdns's zone-finding and SOA lookups send 0.0.0.0) matches on the name
- * alone.
+ * alone.  Notes in q->suffix which of the rule's suffixes matched.
  */
-bool rf_rule_matches(const struct rf_rule *r, const struct rf_query *q);
-/** The name part of rf_rule_matches alone. */
-bool rf_rule_matches_name(const struct rf_rule *r, const struct rf_query *q);
+bool rf_rule_matches(const struct rf_rule *r, struct rf_query *q);
+/**
+ * The name part of rf_rule_matches alone.  q->suffix becomes the index of
+ * the longest of the rule's suffixes at or above the name (-1 when the
+ * rule has none or none matches), for the rule to use rather than match
+ * again.
+ */
+bool rf_rule_matches_name(const struct rf_rule *r, struct rf_query *q);
 
 /** The ops table registered under name, or NULL. */
 const struct rf_rule_ops *rf_rule_find(const char *name);

@@ -154,23 +154,15 @@ static const char *
 suffix_of(const struct rf_rule *r, const struct rf_query *q, size_t *slen)
 {
 	const struct rf_rule_conf *c = r->conf;
-	const char *best = NULL;
-	size_t i, best_len = 0;
 
 	*slen = 0;
 	if (c == NULL || c->nsuffixes == 0 || q->rewritten)
 		return "";
-	for (i = 0; i < c->nsuffixes; i++) {
-		size_t len = c->suffix_lens[i];
-
-		if (rf_name_is_sub(q->canon, q->canon_len, c->suffixes[i],
-		    len) && (best == NULL || len > best_len)) {
-			best = c->suffixes[i];
-			best_len = len;
-		}
-	}
-	*slen = best_len;
-	return best;
+	/* the engine found it when it matched the rule on the name */
+	if (q->suffix < 0)
+		return NULL;
+	*slen = c->suffix_lens[q->suffix];
+	return c->suffixes[q->suffix];
 }
 
 static int32_t
