@@ -186,7 +186,8 @@ make_filters(struct rf_rule *r, const struct rf_conf_node *block,
 /*
  * The rule chain: the configured rules in order.  Zone files answer first
  * for their own names unless a rule names `zones` explicitly (to put
- * filters on zone data, or to order it after other rules).
+ * filters on zone data, or to order it after other rules); without zone
+ * files nothing is put first.
  */
 static int
 make_rules(struct rf_gen *g, struct rf_diag *diag)
@@ -200,7 +201,7 @@ make_rules(struct rf_gen *g, struct rf_diag *diag)
 		    strcmp(g->cfg.rules[i].source, "zones") == 0)
 			zones_named = true;
 	g->rules = rf_xcalloc(g->cfg.nrules + 1, sizeof(*g->rules));
-	if (!zones_named) {
+	if (!zones_named && g->zdb->nzones > 0) {
 		g->rules[n].ops = &rf_rule_zones;
 		g->rules[n].env = &g->env;
 		n++;
