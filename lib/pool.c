@@ -94,8 +94,10 @@ rf_pool_alloc(struct rf_pool *p, size_t n)
 		return rf_xmalloc(n);
 	o = p->free[cls];
 	if (o != NULL) {
-		UNPOISON(o, size);
+		UNPOISON(o, sizeof(*o));
 		p->free[cls] = o->next;
+		POISON(o, size);
+		UNPOISON(o, n);
 		return o;
 	}
 	if ((size_t)(p->end - p->cur) < size) {
@@ -110,7 +112,7 @@ rf_pool_alloc(struct rf_pool *p, size_t n)
 	}
 	obj = p->cur;
 	p->cur += size;
-	UNPOISON(obj, size);
+	UNPOISON(obj, n);
 	return obj;
 }
 
@@ -124,13 +126,27 @@ rf_pool_free(struct rf_pool *p, void *obj, size_t n)
 		return;
 	if (n > RF_POOL_MAX) {
 		free(obj);
-	} else {
+	} else if (rf_pool_reuses()) {
+		UNPOISON(o, sizeof(*o));
 		o->next = p->free[cls];
 		p->free[cls] = o;
+		POISON(o, (cls + 1) * RF_POOL_STEP);
+	} else {
+		/* quarantined for good: any later access is reported */
 		POISON(o, (cls + 1) * RF_POOL_STEP);
 	}
 	if (--p->live == 0 && p->released)
 		destroy(p);
+}
+
+bool
+rf_pool_reuses(void)
+{
+#ifdef RF_POOL_ASAN
+	return false;
+#else
+	return true;
+#endif
 }
 
 size_t

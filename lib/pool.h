@@ -12,8 +12,12 @@
  *
  * Blocks go back to the system only with the pool; they hold at most the
  * peak of live objects of each class.  Objects larger than RF_POOL_MAX
- * come from malloc.  Under AddressSanitizer a free object is poisoned, so
- * a use after free is still caught.
+ * come from malloc.
+ *
+ * Under AddressSanitizer only the n bytes asked for are addressable, and
+ * a freed object stays poisoned and is never handed out again (until the
+ * pool goes), so an overrun or a use after free is reported as it would
+ * be with malloc.
  *
  * The owner lets go with rf_pool_release(); the pool itself goes when its
  * last object is freed, so objects may outlive their owner (an answer a
@@ -22,6 +26,7 @@
 #ifndef RF_POOL_H
 #define RF_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define RF_POOL_BLOCK 65536
@@ -33,11 +38,13 @@ struct rf_pool;
 struct rf_pool *rf_pool_new(void);
 /** The owner's release: the pool goes now, or with its last object. */
 void rf_pool_release(struct rf_pool *p);
-/** n bytes aligned to 16; never NULL. */
+/** n bytes aligned to 16 (as malloc's above RF_POOL_MAX); never NULL. */
 void *rf_pool_alloc(struct rf_pool *p, size_t n);
 /** Free obj, allocated with the same n; NULL is ignored. */
 void rf_pool_free(struct rf_pool *p, void *obj, size_t n);
-/** Bytes held in blocks (for tests and stats). */
+/** Bytes held in blocks (for tests). */
 size_t rf_pool_block_bytes(const struct rf_pool *p);
+/** Whether a freed object is handed out again (not under ASan). */
+bool rf_pool_reuses(void);
 
 #endif

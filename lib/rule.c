@@ -61,13 +61,9 @@ rf_rule_matches(const struct rf_rule *r, struct rf_query *q)
 {
 	const struct rf_rule_conf *c = r->conf;
 
-	if (c == NULL) {
-		q->suffix = -1;
-		return true;
-	}
 	if (!rf_rule_matches_name(r, q))
 		return false;
-	if (c->nclients > 0 && q->has_client &&
+	if (c != NULL && c->nclients > 0 && q->has_client &&
 	    !rf_nets_contain(c->clients, c->nclients, &q->client))
 		return false;
 	return true;

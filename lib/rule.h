@@ -79,6 +79,9 @@ struct rf_rule_ops {
 	 */
 	int (*init)(struct rf_rule *r, const struct rf_conf_node *block,
 	    struct rf_env *env, struct rf_diag *diag);
+	/** Answer q.  The engine calls it only right after
+	 *  rf_rule_matches(r, q) held, so q->suffix indexes this rule's
+	 *  suffixes. */
 	int (*query)(struct rf_rule *r, struct rf_query *q);
 	void (*cancel)(struct rf_rule *r, struct rf_query *q);
 	/** The lookup's deadline passed while it was RF_RULE_ASYNC: answer

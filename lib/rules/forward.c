@@ -146,9 +146,10 @@ slot_add(struct fwdq *st, uint8_t kind, uint16_t type)
 }
 
 /*
- * The suffix of the rule this name falls under (the longest), or NULL.
- * A question a filter rewrote (a NAT map's reverse name) is this rule's
- * whatever its new name: it is forwarded as it is.
+ * The suffix of the rule this name falls under (the longest; "" for a
+ * rule matching by regex alone).  A question a filter rewrote (a NAT
+ * map's reverse name) is this rule's whatever its new name: it is
+ * forwarded as it is.
  */
 static const char *
 suffix_of(const struct rf_rule *r, const struct rf_query *q, size_t *slen)
@@ -159,8 +160,7 @@ suffix_of(const struct rf_rule *r, const struct rf_query *q, size_t *slen)
 	if (c == NULL || c->nsuffixes == 0 || q->rewritten)
 		return "";
 	/* the engine found it when it matched the rule on the name */
-	if (q->suffix < 0)
-		return NULL;
+	RF_REQUIRE(q->suffix >= 0 && (size_t)q->suffix < c->nsuffixes);
 	*slen = c->suffix_lens[q->suffix];
 	return c->suffixes[q->suffix];
 }
@@ -620,7 +620,8 @@ store_merged(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 		    soa->ttl - soa_age : 0, rf_answer_str(soa_from,
 		    soa->content), soa->content_len);
 	if (ttl != UINT32_MAX && ttl > 0)
-		rf_cache_put(r->env->cache, &f->merge, q->canon, q->canon_len, RF_T_ANY, m, ttl);
+		rf_cache_put(r->env->cache, &f->merge, q->canon, q->canon_len,
+		    RF_T_ANY, m, ttl);
 	rf_answer_unref(m);
 }
 
@@ -685,8 +686,6 @@ fwd_query(struct rf_rule *r, struct rf_query *q)
 	int rc;
 
 	suffix = suffix_of(r, q, &slen);
-	if (suffix == NULL)
-		return RF_RULE_NEXT;
 	if (is_wildcard(q))
 		return RF_RULE_DONE;
 	merged = NULL;

@@ -380,11 +380,18 @@ START_TEST(pool_classes)
 	ck_assert_ptr_eq(c, b + 128); /* the large one came from malloc */
 	memset(a, 0, 100);
 	rf_pool_free(p, a, 100);
-	/* a freed object goes to the next one of its class (97..128) */
+	/* a freed object goes to the next one of its class (97..128);
+	 * under ASan never again (a use after free stays visible) */
 	d = rf_pool_alloc(p, 120);
-	ck_assert_ptr_eq(d, a);
-	e = rf_pool_alloc(p, 129);
-	ck_assert_ptr_eq(e, c + 128);
+	if (rf_pool_reuses()) {
+		ck_assert_ptr_eq(d, a);
+		e = rf_pool_alloc(p, 129);
+		ck_assert_ptr_eq(e, c + 128);
+	} else {
+		ck_assert_ptr_eq(d, c + 128);
+		e = rf_pool_alloc(p, 129);
+		ck_assert_ptr_eq(e, d + 128);
+	}
 	ck_assert_uint_eq(rf_pool_block_bytes(p), RF_POOL_BLOCK);
 	for (i = 0; i < RF_ARRAY_LEN(many); i++)
 		many[i] = rf_pool_alloc(p, 128);
