@@ -347,6 +347,7 @@ rf_zimage_open_fd(int fd, const struct rf_zone_conf *zones, size_t nzones,
 		rf_zdb_free(db);
 		return NULL;
 	}
+	rf_zdb_index_apexes(db);
 	/* start reading it in the background; queries need not wait */
 	madvise(base, m->len, MADV_WILLNEED);
 	return db;

@@ -633,6 +633,7 @@ rf_zdb_builder_finish(struct rf_zdb_builder *b, struct rf_diag *diag)
 	db->hash_mask = (uint32_t)b->hash_size - 1;
 	db->owned = o;
 	db->release = release_owned;
+	rf_zdb_index_apexes(db);
 
 	b->recs = NULL;
 	b->names = NULL;
@@ -706,16 +707,36 @@ apex_zone(const struct rf_zdb *db, const char *name, size_t len)
 	return RF_ZNONE;
 }
 
+void
+rf_zdb_index_apexes(struct rf_zdb *db)
+{
+	uint32_t i;
+
+	memset(db->apex_lens, 0, sizeof(db->apex_lens));
+	for (i = 0; i < db->nzones; i++) {
+		uint32_t len = db->names[db->zones[i].apex].text_len;
+
+		if (len <= RF_NAME_TEXT_MAX)
+			db->apex_lens[len >> 3] |= (uint8_t)(1u << (len & 7));
+	}
+}
+
 uint32_t
 rf_zdb_zone_for(const struct rf_zdb *db, const char *name, size_t len)
 {
 	size_t off;
 
 	for (;;) {
-		uint32_t z = apex_zone(db, name, len);
+		/* most ancestors are no apex: without a zone of their length
+		 * they cost no probe of the big name table (a cache miss
+		 * each) */
+		if (len <= RF_NAME_TEXT_MAX &&
+		    (db->apex_lens[len >> 3] & (1u << (len & 7)))) {
+			uint32_t z = apex_zone(db, name, len);
 
-		if (z != RF_ZNONE)
-			return z;
+			if (z != RF_ZNONE)
+				return z;
+		}
 		if (!rf_name_parent(name, len, &off))
 			return RF_ZNONE;
 		name += off;

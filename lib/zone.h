@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "lib/diag.h"
+#include "lib/name.h"
 
 #define RF_ZNONE UINT32_MAX
 
@@ -92,6 +93,9 @@ struct rf_zdb {
 	uint64_t strings_len;
 	uint32_t nrecs, nnames, nzones, nsources;
 	uint32_t hash_mask;     /* table size - 1 (a power of two) */
+	/* bit n: some zone's apex is n characters long; rf_zdb_zone_for
+	 * looks up only ancestors that long (rf_zdb_index_apexes) */
+	uint8_t apex_lens[(RF_NAME_TEXT_MAX + 8) / 8];
 	void *owned;            /* allocation(s) behind the arrays */
 	void (*release)(struct rf_zdb *);
 };
@@ -164,6 +168,9 @@ rf_zdb_rec_content(const struct rf_zdb *db, const struct rf_zrec *r)
  */
 uint32_t rf_zdb_find(const struct rf_zdb *db, const char *name, size_t len,
     uint32_t zone);
+
+/** Fill in db->apex_lens from its zones (once the arrays are set). */
+void rf_zdb_index_apexes(struct rf_zdb *db);
 
 /**
  * The deepest zone whose apex is the name or an ancestor of it.

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/config.h"
 #include "lib/rrtype.h"
+#include "lib/zimage.h"
 #include "lib/zone.h"
 
 static void
@@ -250,6 +252,38 @@ START_TEST(many_names)
 }
 END_TEST
 
+START_TEST(image_zone_for)
+{
+	struct rf_zdb *db = build(), *img;
+	char o1[] = "example.com", f1[] = "t.zone";
+	char o2[] = "sub.example.com", f2[] = "sub.zone";
+	struct rf_zone_conf zones[2] = {
+		{ .origin = o1, .file = f1, .id = 1 },
+		{ .origin = o2, .file = f2, .id = 2 },
+	};
+	FILE *f = tmpfile();
+	char why[256];
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(rf_zimage_write_fd(db, fileno(f)), 0);
+	rf_zdb_free(db);
+	img = rf_zimage_open_fd(fileno(f), zones, 2, false, why, sizeof(why));
+	fclose(f);
+	ck_assert_msg(img != NULL, "%s", why);
+	/* the apex lengths are indexed for a mapped image too */
+	ck_assert_uint_eq(img->zones[rf_zdb_zone_for(img, "a.b.example.com",
+	    15)].id, 1);
+	ck_assert_uint_eq(img->zones[rf_zdb_zone_for(img,
+	    "x.sub.example.com", 17)].id, 2);
+	ck_assert_uint_eq(img->zones[rf_zdb_zone_for(img, "example.com",
+	    11)].id, 1);
+	ck_assert_uint_eq(rf_zdb_zone_for(img, "ample.com", 9), RF_ZNONE);
+	ck_assert_uint_eq(rf_zdb_zone_for(img, "www.example.org", 15),
+	    RF_ZNONE);
+	rf_zdb_free(img);
+}
+END_TEST
+
 Suite *
 zone_suite(void)
 {
@@ -262,6 +296,7 @@ zone_suite(void)
 	tcase_add_test(tc, empty_non_terminals);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, root_zone);
+	tcase_add_test(tc, image_zone_for);
 	tcase_add_test(tc, many_names);
 	suite_add_tcase(s, tc);
 	return s;
