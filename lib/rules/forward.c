@@ -98,8 +98,7 @@ struct fwd {
 	size_t memkey_len;
 	char *merge_key;           /* cache key prefix of merged ANYs, or
 				    * NULL when too long to store */
-	size_t merge_key_len;
-	struct rf_cache_prefix merge; /* of merge_key */
+	struct rf_cache_prefix merge; /* merge_key, its length and hash */
 };
 
 enum {
@@ -924,7 +923,6 @@ make_merge_key(struct fwd *f)
 	}
 	if (b.len <= 255) {
 		f->merge_key = rf_xstrdup(rf_buf_cstr(&b));
-		f->merge_key_len = b.len;
 		rf_cache_prefix_init(&f->merge, f->merge_key, b.len);
 	}
 	rf_buf_fini(&b);
