@@ -93,11 +93,8 @@ rf_pool_alloc(struct rf_pool *p, size_t n)
 	if (n > RF_POOL_MAX)
 		return rf_xmalloc(n);
 	o = p->free[cls];
-	if (o != NULL) {
-		UNPOISON(o, sizeof(*o));
+	if (o != NULL) {        /* never under ASan: nothing is reused */
 		p->free[cls] = o->next;
-		POISON(o, size);
-		UNPOISON(o, n);
 		return o;
 	}
 	if ((size_t)(p->end - p->cur) < size) {
@@ -127,10 +124,8 @@ rf_pool_free(struct rf_pool *p, void *obj, size_t n)
 	if (n > RF_POOL_MAX) {
 		free(obj);
 	} else if (rf_pool_reuses()) {
-		UNPOISON(o, sizeof(*o));
 		o->next = p->free[cls];
 		p->free[cls] = o;
-		POISON(o, (cls + 1) * RF_POOL_STEP);
 	} else {
 		/* quarantined for good: any later access is reported */
 		POISON(o, (cls + 1) * RF_POOL_STEP);

@@ -259,6 +259,8 @@ START_TEST(stored_answers)
 	ck_assert_ptr_nonnull(held);
 	ck_assert_uint_eq(age, 0);
 	ck_assert_uint_eq(held->nrrs, 3);
+	/* kept in the cache's own pool, apart from upstream answers */
+	ck_assert_ptr_nonnull(held->pool);
 	/* one owner, one copy of its name */
 	ck_assert_uint_eq(held->rrs[0].owner, held->rrs[2].owner);
 	ck_assert_str_eq(rf_answer_str(held, held->rrs[2].content),
