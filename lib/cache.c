@@ -568,7 +568,8 @@ rf_cache_put(struct rf_cache *c, const struct rf_cache_prefix *prefix,
 }
 
 const struct rf_cache_stats *
-rf_cache_stats(const struct rf_cache *c)
+rf_cache_stats(struct rf_cache *c)
 {
+	c->stats.merged_bytes = rf_pool_bytes(c->own_mem);
 	return &c->stats;
 }

@@ -35,6 +35,8 @@ struct rf_cache_conf {
 struct rf_cache_stats {
 	uint64_t hits, misses, coalesced, stale, evictions, failures;
 	uint64_t entries;
+	uint64_t merged_bytes;  /* memory held for stored (merged) answers
+				 * (rf_pool_bytes) */
 };
 
 /**
@@ -102,6 +104,6 @@ void rf_cache_put(struct rf_cache *c, const struct rf_cache_prefix *prefix,
     const char *canon, size_t len, uint16_t type, const struct rf_answer *a,
     uint32_t ttl);
 
-const struct rf_cache_stats *rf_cache_stats(const struct rf_cache *c);
+const struct rf_cache_stats *rf_cache_stats(struct rf_cache *c);
 
 #endif

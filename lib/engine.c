@@ -574,12 +574,14 @@ stats_more(struct rf_engine *e, struct rf_buf *out)
 
 		rf_buf_printf(out, "\ncache-hits %llu\ncache-misses %llu"
 		    "\ncache-coalesced %llu\ncache-stale %llu"
-		    "\ncache-evictions %llu\ncache-entries %llu",
+		    "\ncache-evictions %llu\ncache-entries %llu"
+		    "\ncache-merged-bytes %llu",
 		    (unsigned long long)c->hits, (unsigned long long)c->misses,
 		    (unsigned long long)c->coalesced,
 		    (unsigned long long)c->stale,
 		    (unsigned long long)c->evictions,
-		    (unsigned long long)c->entries);
+		    (unsigned long long)c->entries,
+		    (unsigned long long)c->merged_bytes);
 	}
 }
 

@@ -43,6 +43,7 @@ struct rf_pool {
 	size_t nblocks;
 	struct free_obj *free[NCLASSES]; /* class i: (i + 1) * STEP bytes */
 	size_t live;                    /* objects not freed, malloc'd too */
+	size_t large;                   /* bytes of those malloc'd */
 	bool released;
 };
 
@@ -90,8 +91,10 @@ rf_pool_alloc(struct rf_pool *p, size_t n)
 	char *obj;
 
 	p->live++;
-	if (n > RF_POOL_MAX)
+	if (n > RF_POOL_MAX) {
+		p->large += n;
 		return rf_xmalloc(n);
+	}
 	o = p->free[cls];
 	if (o != NULL) {        /* never under ASan: nothing is reused */
 		p->free[cls] = o->next;
@@ -122,6 +125,7 @@ rf_pool_free(struct rf_pool *p, void *obj, size_t n)
 	if (obj == NULL)
 		return;
 	if (n > RF_POOL_MAX) {
+		p->large -= n;
 		free(obj);
 	} else if (rf_pool_reuses()) {
 		o->next = p->free[cls];
@@ -145,7 +149,7 @@ rf_pool_reuses(void)
 }
 
 size_t
-rf_pool_block_bytes(const struct rf_pool *p)
+rf_pool_bytes(const struct rf_pool *p)
 {
-	return p->nblocks * RF_POOL_BLOCK;
+	return p->nblocks * RF_POOL_BLOCK + p->large;
 }

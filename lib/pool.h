@@ -42,8 +42,9 @@ void rf_pool_release(struct rf_pool *p);
 void *rf_pool_alloc(struct rf_pool *p, size_t n);
 /** Free obj, allocated with the same n; NULL is ignored. */
 void rf_pool_free(struct rf_pool *p, void *obj, size_t n);
-/** Bytes held in blocks (for tests). */
-size_t rf_pool_block_bytes(const struct rf_pool *p);
+/** Bytes held: the blocks (at their peak), and the live objects above
+ *  RF_POOL_MAX. */
+size_t rf_pool_bytes(const struct rf_pool *p);
 /** Whether a freed object is handed out again (not under ASan). */
 bool rf_pool_reuses(void);
 

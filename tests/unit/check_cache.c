@@ -261,6 +261,7 @@ START_TEST(stored_answers)
 	ck_assert_uint_eq(held->nrrs, 3);
 	/* kept in the cache's own pool, apart from upstream answers */
 	ck_assert_ptr_nonnull(held->pool);
+	ck_assert_uint_eq(rf_cache_stats(cache)->merged_bytes, RF_POOL_BLOCK);
 	/* one owner, one copy of its name */
 	ck_assert_uint_eq(held->rrs[0].owner, held->rrs[2].owner);
 	ck_assert_str_eq(rf_answer_str(held, held->rrs[2].content),
@@ -394,16 +395,19 @@ START_TEST(pool_classes)
 		e = rf_pool_alloc(p, 129);
 		ck_assert_ptr_eq(e, d + 128);
 	}
-	ck_assert_uint_eq(rf_pool_block_bytes(p), RF_POOL_BLOCK);
+	ck_assert_uint_eq(rf_pool_bytes(p), RF_POOL_BLOCK + RF_POOL_MAX + 1);
 	for (i = 0; i < RF_ARRAY_LEN(many); i++)
 		many[i] = rf_pool_alloc(p, 128);
-	ck_assert_uint_eq(rf_pool_block_bytes(p), 2 * RF_POOL_BLOCK);
+	ck_assert_uint_eq(rf_pool_bytes(p),
+	    2 * RF_POOL_BLOCK + RF_POOL_MAX + 1);
 	for (i = 0; i < RF_ARRAY_LEN(many); i++)
 		rf_pool_free(p, many[i], 128);
 	rf_pool_free(p, b, 97);
 	rf_pool_free(p, c, 128);
 	rf_pool_free(p, d, 120);
 	rf_pool_free(p, big, RF_POOL_MAX + 1);
+	/* blocks stay at their peak; the large object is gone */
+	ck_assert_uint_eq(rf_pool_bytes(p), 2 * RF_POOL_BLOCK);
 	/* released with one object left: it goes with that object (LSan
 	 * reports the blocks if not) */
 	rf_pool_release(p);
