@@ -573,10 +573,12 @@ def report(a, res, cmdline, started, refract_ver):
                      "(2-pass replay with `CMD stats`): %d answers, **%d "
                      "differences** zone vs forward (records per answer, zone "
                      "id aside), %d FAIL; forward counters: %s upstream queries, "
-                     "%s misses, %s hits (pass 2 all hits)." % (
+                     "%s misses, %s hits (pass 2 all hits), %s bytes of merged "
+                     "answers (`cache-merged-bytes`)." % (
                          sz["names"], sz["records"], sz["passes"], v["answers"],
                          v["differences"], v["fails"], fs.get("upstream-queries"),
-                         fs.get("cache-misses"), fs.get("cache-hits")))
+                         fs.get("cache-misses"), fs.get("cache-hits"),
+                         fs.get("cache-merged-bytes", "–")))
         L.append("")
         ins = h.get("instr") or {}
         L.append("| names | configuration | CPU µs/request (median) | user | sys | "
