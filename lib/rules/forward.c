@@ -405,9 +405,12 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 			if (a->rrs[k].type == RF_T_SOA &&
 			    a->rrs[k].kind == RF_ARR_ANSWER)
 				id = zone_id(r, q->canon, q->canon_len);
+		/* the apex above the name; a configured suffix below that
+		 * apex answers pdns's SOA walk first, so it is the zone */
 		if (id == -1 && soa != NULL)
-			id = zone_id(r, rf_answer_str(a, soa->owner),
-			    soa->owner_len);
+			id = soa->owner_len >= st->suffix_len ?
+			    zone_id(r, rf_answer_str(a, soa->owner),
+			    soa->owner_len) : zone_id(r, suffix, st->suffix_len);
 	}
 	/* outside an SOA answer, the zone pdns already found for it */
 	if (id == -1 && q->zone_id >= 0)
