@@ -844,21 +844,36 @@ smarthost_init(struct rf_rule *r, struct fwd *f,
 				struct rf_addr a;
 				char canon[RF_NAME_TEXT_MAX + 1];
 				size_t len;
+				const char *arg = c->args[k];
 
-				if (rf_addr_parse(c->args[k],
-				    strlen(c->args[k]), &a) == 0) {
+				if (rf_addr_parse(arg, strlen(arg), &a) == 0) {
 					if (a.family != 4) {
 						rf_diag_add(diag, c->file,
 						    c->line, "'relay': %s is "
 						    "not IPv4 (IPv6 mail goes "
-						    "direct)", c->args[k]);
+						    "direct)", arg);
 						errors++;
-						continue;
-					}
-					f->relays[f->nrelays++] = a;
+					} else if (f->nrelays ==
+					    RF_ARRAY_LEN(f->relays)) {
+						rf_diag_add(diag, c->file,
+						    c->line, "'relay': more "
+						    "than %zu addresses",
+						    RF_ARRAY_LEN(f->relays));
+						errors++;
+					} else
+						f->relays[f->nrelays++] = a;
+				} else if (strspn(arg, "0123456789.") ==
+				    strlen(arg)) {
+					/* digits and dots: a mistyped
+					 * address, not a host name */
+					rf_diag_add(diag, c->file, c->line,
+					    "'relay': %s is not an IPv4 "
+					    "address", arg);
+					errors++;
 				} else if (c->nargs == 1 &&
-				    rf_name_canon(c->args[k],
-				    strlen(c->args[k]), canon, &len) == 0) {
+				    f->relay_name == NULL &&
+				    rf_name_canon(arg, strlen(arg), canon,
+				    &len) == 0) {
 					f->relay_name = rf_xstrndup(canon,
 					    len);
 				} else {
@@ -873,6 +888,12 @@ smarthost_init(struct rf_rule *r, struct fwd *f,
 			    diag);
 			errors++;
 		}
+	}
+	if (f->nrelays > 0 && f->relay_name != NULL) {
+		rf_diag_add(diag, src->file, src->line,
+		    "mx-smarthost: a relay is IPv4 addresses or one host "
+		    "name, not both");
+		errors++;
 	}
 	if (f->nrelays == 0 && f->relay_name == NULL && errors == 0) {
 		rf_diag_add(diag, src->file, src->line,
