@@ -184,6 +184,77 @@ make_filters(struct rf_rule *r, const struct rf_conf_node *block,
 }
 
 /*
+ * pdns takes a zone id to name one zone (getAllDomains, the SOA walk, the
+ * zone id of later lookups): a forward rule's suffix must not get the id
+ * of a zone file or of another rule's suffix.
+ */
+struct idcheck {
+	struct {
+		const char *name; /* borrowed from the generation */
+		size_t len;
+		int32_t id;
+	} *seen;
+	size_t n;
+	const struct rf_conf_node *node; /* the rule emitting; NULL: zones */
+	struct rf_diag *diag;
+	int errors;
+};
+
+static void
+idcheck_emit(void *ctx, const char *canon, size_t len, int32_t id,
+    uint32_t serial)
+{
+	struct idcheck *c = ctx;
+	size_t i;
+
+	(void)serial;
+	for (i = 0; i < c->n; i++) {
+		if (c->seen[i].id != id)
+			continue;
+		if (c->seen[i].len == len &&
+		    memcmp(c->seen[i].name, canon, len) == 0)
+			return;
+		RF_REQUIRE(c->node != NULL); /* zone files: rf_config_load */
+		rf_diag_add(c->diag, c->node->file, c->node->line,
+		    "zone id %ld of '%.*s' is already used by '%.*s'",
+		    (long)id, (int)len, canon, (int)c->seen[i].len,
+		    c->seen[i].name);
+		c->errors++;
+		return;
+	}
+	c->seen = rf_xreallocarray(c->seen, c->n + 1, sizeof(*c->seen));
+	c->seen[c->n].name = canon;
+	c->seen[c->n].len = len;
+	c->seen[c->n].id = id;
+	c->n++;
+}
+
+static int
+check_zone_ids(struct rf_gen *g, struct rf_diag *diag)
+{
+	const struct rf_zdb *db = g->zdb;
+	struct idcheck c = { .diag = diag };
+	uint32_t i;
+	size_t k;
+
+	for (i = 0; i < db->nzones; i++) {
+		const struct rf_zzone *z = &db->zones[db->zone_ids[i]];
+		const struct rf_zname *apex = &db->names[z->apex];
+
+		idcheck_emit(&c, rf_zdb_name_text(db, apex), apex->text_len,
+		    z->id, 0);
+	}
+	for (k = 0; k < g->nrules; k++) {
+		if (g->rules[k].ops->zones == NULL || g->rules[k].conf == NULL)
+			continue;
+		c.node = g->rules[k].conf->node;
+		g->rules[k].ops->zones(&g->rules[k], idcheck_emit, &c);
+	}
+	free(c.seen);
+	return c.errors ? -1 : 0;
+}
+
+/*
  * The rule chain: the configured rules in order.  Zone files answer first
  * for their own names unless a rule names `zones` explicitly (to put
  * filters on zone data, or to order it after other rules); without zone
@@ -225,6 +296,8 @@ make_rules(struct rf_gen *g, struct rf_diag *diag)
 			errors++;
 	}
 	g->nrules = n;
+	if (errors == 0 && check_zone_ids(g, diag) < 0)
+		errors++;
 	for (i = 0; i < n; i++)
 		if (g->rules[i].client_dependent ||
 		    g->rules[i].ops == &rf_rule_mx_smarthost)
