@@ -192,6 +192,25 @@ listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
 	return errors ? -1 : 0;
 }
 
+/* Argument 0 as a duration in milliseconds (bare numbers too) that is
+ * not zero. */
+static int
+duration_nonzero(const struct rf_conf_node *n, unsigned long *out,
+    struct rf_diag *diag)
+{
+	unsigned long v;
+
+	if (rf_conf_duration_ms(n, 0, 1, &v, diag) < 0)
+		return -1;
+	if (v == 0) {
+		rf_diag_add(diag, n->file, n->line,
+		    "'%s': '%s' must be at least 1ms", n->key, n->args[0]);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int
 upstream_block(struct rf_config *cfg, const struct rf_conf_node *n,
     struct rf_diag *diag)
@@ -238,8 +257,7 @@ upstream_block(struct rf_config *cfg, const struct rf_conf_node *n,
 			}
 		} else if (strcmp(c->key, "timeout") == 0) {
 			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
-			    rf_conf_duration_ms(c, 0, 1, &u->timeout_ms,
-			    diag) < 0 || u->timeout_ms == 0) {
+			    duration_nonzero(c, &u->timeout_ms, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -525,15 +543,20 @@ rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
 				errors++;
 		} else if (strcmp(n->key, "deadline") == 0) {
 			if (rf_conf_nargs(n, 1, 1, diag) < 0 ||
-			    rf_conf_duration_ms(n, 0, 1, &cfg->deadline_ms,
-			    diag) < 0 || cfg->deadline_ms == 0)
+			    duration_nonzero(n, &cfg->deadline_ms, diag) < 0)
 				errors++;
 		} else if (strcmp(n->key, "pdns-caches-off") == 0) {
 			if (rf_conf_nargs(n, 1, 1, diag) < 0 ||
 			    rf_conf_bool(n, 0, &cfg->pdns_caches_off, diag) < 0)
 				errors++;
 		} else if (strcmp(n->key, "zone-image") == 0) {
-			if (rf_conf_nargs(n, 1, 1, diag) < 0 || n->block) {
+			if (n->block) {
+				rf_diag_add(diag, n->file, n->line,
+				    "'%s' does not take a block", n->key);
+				errors++;
+				continue;
+			}
+			if (rf_conf_nargs(n, 1, 1, diag) < 0) {
 				errors++;
 				continue;
 			}
