@@ -70,6 +70,9 @@ struct rf_query {
 				  * a scope so pdns does not cache them */
 	bool rewritten;          /* a filter changed canon (restored when
 				  * the rule passes the question on) */
+	bool stale;              /* some records are expired cache data
+				  * (serve-stale, TTL 30 per RFC 8767):
+				  * filters must not raise their TTLs */
 	int suffix;              /* the rule now offered it: its longest
 				  * suffix matching canon (before any
 				  * rewrite), -1 for none

@@ -422,6 +422,9 @@ build(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	rr.name_len = (uint32_t)q->qname_len;
 	rr.zone_id = id;
 	rr.scope = 0;
+	for (i = 0; i < st->n; i++)
+		if (st->ages[i] == UINT32_MAX)
+			q->stale = true;
 	for (i = 0; i < st->n; i++) {
 		struct rf_answer *a = st->answers[i];
 		/* a merged answer has no duplicates; typed answers overlap */
@@ -525,6 +528,8 @@ serve_merged(struct rf_query *q, struct rf_answer *a, uint32_t age)
 	bool any = false, held = a->nrrs > 0 && rf_query_hold(q, a);
 	size_t k;
 
+	if (age == UINT32_MAX)
+		q->stale = true;
 	rr.name = q->qname;
 	rr.name_len = (uint32_t)q->qname_len;
 	rr.zone_id = q->zone_id;

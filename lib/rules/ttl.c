@@ -84,9 +84,11 @@ ttl_after(struct rf_filter *f, struct rf_query *q)
 
 		if (rr->type == RF_T_ENT)
 			continue;
-		if (t->has_set)
+		/* a stale answer keeps its short TTL, so that pdns and the
+		 * client ask again soon (only a cap may lower it) */
+		if (t->has_set && !q->stale)
 			rr->ttl = t->set;
-		if (t->has_floor && rr->ttl < t->floor)
+		if (t->has_floor && !q->stale && rr->ttl < t->floor)
 			rr->ttl = t->floor;
 		if (t->has_cap && rr->ttl > t->cap)
 			rr->ttl = t->cap;
