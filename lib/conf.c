@@ -348,6 +348,16 @@ rf_conf_nargs(const struct rf_conf_node *n, size_t min, long max,
 	return 0;
 }
 
+int
+rf_conf_noblock(const struct rf_conf_node *n, struct rf_diag *diag)
+{
+	if (!n->block)
+		return 0;
+	rf_diag_add(diag, n->file, n->line, "'%s' does not take a block",
+	    n->key);
+	return -1;
+}
+
 void
 rf_conf_unknown(const struct rf_conf_node *n, const char *context,
     struct rf_diag *diag)

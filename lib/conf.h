@@ -58,6 +58,11 @@ void rf_conf_tree_fini(struct rf_conf_tree *tree);
 /** Require between min and max arguments (max < 0: no limit). */
 int rf_conf_nargs(const struct rf_conf_node *n, size_t min, long max,
     struct rf_diag *diag);
+/**
+ * Require that the statement has no { block }: a key that takes none
+ * reports one as "'key' does not take a block".
+ */
+int rf_conf_noblock(const struct rf_conf_node *n, struct rf_diag *diag);
 /** Report the node as an unknown key in context ("in zone block"). */
 void rf_conf_unknown(const struct rf_conf_node *n, const char *context,
     struct rf_diag *diag);

@@ -45,6 +45,16 @@ new_zone(struct rf_config *cfg)
 	return z;
 }
 
+/* A statement without a block and with min to max arguments. */
+static int
+leaf(const struct rf_conf_node *n, size_t min, long max,
+    struct rf_diag *diag)
+{
+	if (rf_conf_noblock(n, diag) < 0)
+		return -1;
+	return rf_conf_nargs(n, min, max, diag);
+}
+
 static int
 set_origin(struct rf_zone_conf *z, const char *text, const char *file,
     unsigned line, struct rf_diag *diag)
@@ -85,19 +95,15 @@ zone_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		const struct rf_conf_node *c = &n->children[i];
 		long v;
 
-		if (c->block) {
-			rf_diag_add(diag, c->file, c->line,
-			    "'%s' does not take a block", c->key);
-			errors++;
-		} else if (strcmp(c->key, "file") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0) {
+		if (strcmp(c->key, "file") == 0) {
+			if (leaf(c, 1, 1, diag) < 0) {
 				errors++;
 				continue;
 			}
 			free(z->file);
 			z->file = resolve_path(cfg->path, c->args[0]);
 		} else if (strcmp(c->key, "id") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (leaf(c, 1, 1, diag) < 0 ||
 			    rf_conf_int(c, 0, 1, INT32_MAX, &v, diag) < 0) {
 				errors++;
 				continue;
@@ -160,7 +166,7 @@ listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		long v;
 
 		if (strcmp(c->key, "mode") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (leaf(c, 1, 1, diag) < 0 ||
 			    rf_conf_int(c, 0, 0, 0777, &v, diag) < 0) {
 				errors++;
 				continue;
@@ -170,14 +176,14 @@ listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		    strcmp(c->key, "group") == 0) {
 			char **dst = c->key[0] == 'o' ? &l->owner : &l->group;
 
-			if (rf_conf_nargs(c, 1, 1, diag) < 0) {
+			if (leaf(c, 1, 1, diag) < 0) {
 				errors++;
 				continue;
 			}
 			free(*dst);
 			*dst = rf_xstrdup(c->args[0]);
 		} else if (strcmp(c->key, "max-connections") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (leaf(c, 1, 1, diag) < 0 ||
 			    rf_conf_int(c, 0, 1, 65536, &v, diag) < 0) {
 				errors++;
 				continue;
@@ -245,7 +251,7 @@ upstream_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		long v;
 
 		if (strcmp(c->key, "server") == 0) {
-			if (rf_conf_nargs(c, 1, -1, diag) < 0) {
+			if (leaf(c, 1, -1, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -256,20 +262,20 @@ upstream_block(struct rf_config *cfg, const struct rf_conf_node *n,
 				    rf_xstrdup(c->args[k]);
 			}
 		} else if (strcmp(c->key, "timeout") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (leaf(c, 1, 1, diag) < 0 ||
 			    duration_nonzero(c, &u->timeout_ms, diag) < 0) {
 				errors++;
 				continue;
 			}
 		} else if (strcmp(c->key, "tries") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (leaf(c, 1, 1, diag) < 0 ||
 			    rf_conf_int(c, 0, 1, 10, &v, diag) < 0) {
 				errors++;
 				continue;
 			}
 			u->tries = (int)v;
 		} else if (strcmp(c->key, "recursion") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (leaf(c, 1, 1, diag) < 0 ||
 			    rf_conf_bool(c, 0, &u->recursion, diag) < 0)
 				errors++;
 		} else {
@@ -288,7 +294,7 @@ add_nets(const struct rf_conf_node *c, struct rf_net **nets, size_t *n,
 	size_t k;
 	int errors = 0;
 
-	if (rf_conf_nargs(c, 1, -1, diag) < 0)
+	if (leaf(c, 1, -1, diag) < 0)
 		return -1;
 	for (k = 0; k < c->nargs; k++) {
 		struct rf_net net;
@@ -338,7 +344,7 @@ rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		const struct rf_conf_node *c = &n->children[i];
 
 		if (strcmp(c->key, "name") == 0) {
-			if (rf_conf_nargs(c, 1, -1, diag) < 0) {
+			if (leaf(c, 1, -1, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -367,7 +373,7 @@ rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
 			regex_t *re;
 			int rc;
 
-			if (rf_conf_nargs(c, 1, 1, diag) < 0) {
+			if (leaf(c, 1, 1, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -429,7 +435,7 @@ cache_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		long v;
 
 		if (strcmp(c->key, "size") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (leaf(c, 1, 1, diag) < 0 ||
 			    rf_conf_int(c, 0, 1, 100000000, &v, diag) < 0) {
 				errors++;
 				continue;
@@ -439,7 +445,7 @@ cache_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		    strcmp(c->key, "serve-stale") == 0) {
 			uint32_t ttl;
 
-			if (rf_conf_nargs(c, 1, 1, diag) < 0)
+			if (leaf(c, 1, 1, diag) < 0)
 				goto bad;
 			if (strcmp(c->args[0], "no") == 0 ||
 			    strcmp(c->args[0], "off") == 0)
@@ -542,21 +548,15 @@ rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
 			if (cache_block(cfg, n, diag) < 0)
 				errors++;
 		} else if (strcmp(n->key, "deadline") == 0) {
-			if (rf_conf_nargs(n, 1, 1, diag) < 0 ||
+			if (leaf(n, 1, 1, diag) < 0 ||
 			    duration_nonzero(n, &cfg->deadline_ms, diag) < 0)
 				errors++;
 		} else if (strcmp(n->key, "pdns-caches-off") == 0) {
-			if (rf_conf_nargs(n, 1, 1, diag) < 0 ||
+			if (leaf(n, 1, 1, diag) < 0 ||
 			    rf_conf_bool(n, 0, &cfg->pdns_caches_off, diag) < 0)
 				errors++;
 		} else if (strcmp(n->key, "zone-image") == 0) {
-			if (n->block) {
-				rf_diag_add(diag, n->file, n->line,
-				    "'%s' does not take a block", n->key);
-				errors++;
-				continue;
-			}
-			if (rf_conf_nargs(n, 1, 1, diag) < 0) {
+			if (leaf(n, 1, 1, diag) < 0) {
 				errors++;
 				continue;
 			}
