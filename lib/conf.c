@@ -371,12 +371,16 @@ rf_conf_int(const struct rf_conf_node *n, size_t i, long min, long max,
     long *out, struct rf_diag *diag)
 {
 	const char *s = n->args[i];
+	const char *digits = s[0] == '-' ? s + 1 : s;
 	char *end;
 	long v;
 
+	/* decimal only: "010" is ten and "0x10" a typo, as people read
+	 * them; and no '+' or blanks, which strtol would skip */
 	errno = 0;
-	v = strtol(s, &end, 0);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+	v = strtol(s, &end, 10);
+	if (*digits < '0' || *digits > '9' || *end != '\0' || errno != 0 ||
+	    v < min || v > max) {
 		rf_diag_add(diag, n->file, n->line,
 		    "'%s': '%s' is not a number from %ld to %ld", n->key, s,
 		    min, max);

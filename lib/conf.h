@@ -66,7 +66,7 @@ int rf_conf_noblock(const struct rf_conf_node *n, struct rf_diag *diag);
 /** Report the node as an unknown key in context ("in zone block"). */
 void rf_conf_unknown(const struct rf_conf_node *n, const char *context,
     struct rf_diag *diag);
-/** Parse argument i as an integer in [min, max]. */
+/** Parse argument i as a decimal integer in [min, max] ("010" is 10). */
 int rf_conf_int(const struct rf_conf_node *n, size_t i, long min, long max,
     long *out, struct rf_diag *diag);
 /** Parse argument i as yes/no/on/off/true/false. */

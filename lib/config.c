@@ -4,6 +4,7 @@
  */
 #include "lib/config.h"
 
+#include <errno.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,32 @@ zone_arg(struct rf_config *cfg, const char *arg, struct rf_diag *diag)
 	return rc;
 }
 
+/*
+ * Argument 0 as permission bits, in octal as chmod(1) reads them: "660"
+ * and "0660" are both rw-rw----.
+ */
+static int
+parse_mode(const struct rf_conf_node *n, unsigned *out, struct rf_diag *diag)
+{
+	const char *s = n->args[0];
+	unsigned long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '7' || strspn(s, "01234567") != strlen(s))
+		goto bad;
+	errno = 0;
+	v = strtoul(s, &end, 8);
+	if (errno != 0 || *end != '\0' || v > 0777)
+		goto bad;
+	*out = (unsigned)v;
+	return 0;
+bad:
+	rf_diag_add(diag, n->file, n->line,
+	    "'%s': '%s' is not octal permission bits from 0 to 0777", n->key,
+	    s);
+	return -1;
+}
+
 static int
 listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
     struct rf_diag *diag)
@@ -167,11 +194,10 @@ listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
 
 		if (strcmp(c->key, "mode") == 0) {
 			if (leaf(c, 1, 1, diag) < 0 ||
-			    rf_conf_int(c, 0, 0, 0777, &v, diag) < 0) {
+			    parse_mode(c, &l->mode, diag) < 0) {
 				errors++;
 				continue;
 			}
-			l->mode = (unsigned)v;
 		} else if (strcmp(c->key, "owner") == 0 ||
 		    strcmp(c->key, "group") == 0) {
 			char **dst = c->key[0] == 'o' ? &l->owner : &l->group;
