@@ -66,25 +66,44 @@ rf_pipe_parse(const char *line, size_t len, int abi, struct rf_pipe_req *req)
 {
 	struct rf_slice f[MAX_FIELDS + 1];
 	size_t n, want, i;
-	uint32_t v;
 
 	memset(req, 0, sizeof(*req));
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len == 0)
 		return bad(req, "empty line");
+	if (len >= 3 && memcmp(line, "CMD", 3) == 0 &&
+	    (len == 3 || line[3] == '\t')) {
+		/* The command is everything after the first TAB, verbatim
+		 * (TABs and empty fields included); its answer always ends
+		 * with END, which is all pdnsutil waits for. */
+		req->cmd = true;
+		if (abi < 5)
+			return bad(req, "CMD needs ABI 5");
+		req->text.p = len > 4 ? line + 4 : line + len;
+		req->text.len = len > 4 ? len - 4 : 0;
+		req->kind = RF_PIPE_CMD;
+		return req->kind;
+	}
 	n = split(line, len, f, MAX_FIELDS);
+	/* a broken SOA question still gets the END pdns's getSOA reads to */
+	req->soa = is_word(&f[0], "Q") && (n > MAX_FIELDS || n >= 4) &&
+	    is_word(&f[3], "SOA");
 	if (n > MAX_FIELDS)
 		return bad(req, "too many fields");
 	for (i = 0; i < n; i++)
-		if (f[i].len == 0 && !(i > 0 && is_word(&f[0], "CMD")))
+		if (f[i].len == 0)
 			return bad(req, "empty field");
 
 	if (is_word(&f[0], "HELO")) {
-		if (n != 2 || rf_parse_u32(f[1].p, f[1].len, UINT32_MAX, &v) <
-		    0 || v < 1)
-			return bad(req, "HELO needs an ABI version from 1");
-		req->abi = v > RF_PIPE_ABI_MAX ? RF_PIPE_ABI_MAX : (int)v;
+		int64_t abi_asked;
+
+		/* pdns sends any integer: below 2 it speaks ABI 1, above 5
+		 * ABI 5 */
+		if (n != 2 || rf_parse_i64(f[1].p, f[1].len, &abi_asked) < 0)
+			return bad(req, "HELO needs an ABI version");
+		req->abi = abi_asked > RF_PIPE_ABI_MAX ? RF_PIPE_ABI_MAX :
+		    abi_asked < 1 ? 1 : (int)abi_asked;
 		req->kind = RF_PIPE_HELO;
 		return req->kind;
 	}
@@ -115,15 +134,6 @@ rf_pipe_parse(const char *line, size_t len, int abi, struct rf_pipe_req *req)
 		if (n == 3)
 			req->zone = f[2];
 		req->kind = RF_PIPE_AXFR;
-		return req->kind;
-	}
-	if (is_word(&f[0], "CMD")) {
-		if (abi < 5)
-			return bad(req, "CMD needs ABI 5");
-		/* The command is everything after the first TAB, verbatim. */
-		req->text.p = len > 4 ? line + 4 : line + len;
-		req->text.len = len > 4 ? len - 4 : 0;
-		req->kind = RF_PIPE_CMD;
 		return req->kind;
 	}
 	return bad(req, "unknown request");

@@ -48,6 +48,8 @@ struct rf_pipe_req {
 	struct rf_slice zone;    /* AXFR with ABI >= 4 (may be empty) */
 	int64_t zone_id;         /* Q and AXFR */
 	struct rf_slice text;    /* CMD */
+	bool soa;                /* a Q for SOA (also when RF_PIPE_BAD) */
+	bool cmd;                /* a CMD (also when RF_PIPE_BAD) */
 };
 
 /**

@@ -354,7 +354,10 @@ pipe_axfr(struct rf_session *s, const struct rf_pipe_req *req,
 		struct rf_rr rr;
 
 		listed_rr(db, z, i, &rr);
-
+		/* as for a Q (rf_pipe_write_answer): no DATA line pdns
+		 * cannot parse */
+		if (rr.type == RF_T_ENT || rr.content_len == 0)
+			continue;
 		rf_pipe_write_rr(out, s->abi, &rr);
 	}
 	rf_buf_add(out, "END\n", 4);
@@ -368,7 +371,15 @@ pipe_line(struct rf_session *s, const char *line, size_t len)
 
 	switch (rf_pipe_parse(line, len, s->abi, &req)) {
 	case RF_PIPE_BAD:
-		pipe_fail(s, req.error, line, len);
+		if (req.cmd) {
+			/* a CMD answer is text up to END; FAIL means nothing
+			 * there */
+			s->eng->stats.bad_requests++;
+			out = direct_reply(s);
+			rf_buf_printf(out, "error: %s\nEND\n", req.error);
+			break;
+		}
+		pipe_fail_soa(s, req.error, line, len, req.soa);
 		break;
 	case RF_PIPE_HELO:
 		s->abi = req.abi;

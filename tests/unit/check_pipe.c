@@ -33,7 +33,11 @@ START_TEST(parse_helo)
 	ck_assert_int_eq(r.abi, 3);
 	ck_assert_int_eq(parse("HELO\t9", 5, &r), RF_PIPE_HELO);
 	ck_assert_int_eq(r.abi, 5);
-	ck_assert_int_eq(parse("HELO\t0", 5, &r), RF_PIPE_BAD);
+	/* pdns sends any integer; below 2 it speaks ABI 1 */
+	ck_assert_int_eq(parse("HELO\t0", 5, &r), RF_PIPE_HELO);
+	ck_assert_int_eq(r.abi, 1);
+	ck_assert_int_eq(parse("HELO\t-3", 5, &r), RF_PIPE_HELO);
+	ck_assert_int_eq(r.abi, 1);
 	ck_assert_int_eq(parse("HELO", 5, &r), RF_PIPE_BAD);
 	ck_assert_int_eq(parse("HELO\tx", 5, &r), RF_PIPE_BAD);
 	ck_assert_int_eq(parse("HELO\t5\r", 1, &r), RF_PIPE_HELO);
@@ -88,6 +92,21 @@ START_TEST(parse_axfr_cmd)
 	ck_assert_int_eq(parse("CMD\t", 5, &r), RF_PIPE_CMD);
 	ck_assert_uint_eq(r.text.len, 0);
 	ck_assert_int_eq(parse("CMD\tstats", 4, &r), RF_PIPE_BAD);
+	ck_assert(r.cmd);
+	/* the text is verbatim, however many TABs and empty fields */
+	ck_assert_int_eq(parse("CMD\ta\tb\tc\td\te\tf\tg\th\ti\tj\t\tk", 5,
+	    &r), RF_PIPE_CMD);
+	ck_assert(slice_is(r.text, "a\tb\tc\td\te\tf\tg\th\ti\tj\t\tk"));
+	/* a broken SOA question is still known as one (FAIL, then END) */
+	ck_assert_int_eq(parse("Q\ta.b\tIN\tSOA\tx\t10.0.0.1", 1, &r),
+	    RF_PIPE_BAD);
+	ck_assert(r.soa);
+	ck_assert_int_eq(parse("Q\ta.b\tIN\tSOA\t1\t1\t2\t3\t4\t5\t6", 1, &r),
+	    RF_PIPE_BAD);
+	ck_assert(r.soa);
+	ck_assert_int_eq(parse("Q\ta.b\tIN\tA\tx\t10.0.0.1", 1, &r),
+	    RF_PIPE_BAD);
+	ck_assert(!r.soa);
 	ck_assert_int_eq(parse("", 5, &r), RF_PIPE_BAD);
 	ck_assert_int_eq(parse("DATA\tx", 5, &r), RF_PIPE_BAD);
 }
