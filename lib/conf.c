@@ -115,8 +115,10 @@ lex(struct lexer *lx)
 	while (lx->p < lx->end) {
 		char c = *lx->p;
 
+		/* '#' inside a word is part of it (a comment starts only
+		 * where a word would) */
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-		    c == ';' || c == '{' || c == '}' || c == '#' || c == '"')
+		    c == ';' || c == '{' || c == '}' || c == '"')
 			break;
 		if (c == '\0') {
 			rf_diag_add(lx->diag, lx->file, lx->line,

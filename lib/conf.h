@@ -7,11 +7,13 @@
  *       key arg
  *   }
  *
- * Words are bare (anything but whitespace and the characters {};#") or
- * double-quoted with \" \\ \n \t escapes.  A '{' opens the block of
- * the statement on its own line.  The parser knows no keys: it produces an ordered tree, and
- * each consumer (lib/config.c, each rule) checks its own keys and reports
- * unknown ones with the node's file and line.
+ * Words are bare (anything but whitespace and the characters {};") or
+ * double-quoted with \" \\ \n \t escapes.  As in the shell, '#' starts
+ * a comment only where a word would start: "192.0.2.1#53" is one word.
+ * A '{' opens the block of the statement on its own line.  The parser
+ * knows no keys: it produces an ordered tree, and each consumer
+ * (lib/config.c, each rule) checks its own keys and reports unknown ones
+ * with the node's file and line.
  */
 #ifndef RF_CONF_H
 #define RF_CONF_H

@@ -97,6 +97,43 @@ START_TEST(numbers_decimal_mode_octal)
 }
 END_TEST
 
+static int
+parse(const char *text, struct rf_conf_tree *t, struct rf_diag *d)
+{
+	rf_diag_init(d);
+	return rf_conf_parse_mem("test.conf", text, strlen(text), t, d);
+}
+
+/* '#' starts a comment only where a word would start, as in the shell. */
+START_TEST(hash_inside_a_word)
+{
+	struct rf_conf_tree t;
+	struct rf_diag d;
+	const struct rf_conf_node *n;
+
+	ck_assert_int_eq(parse("server 192.0.2.53#5353 # a comment\n"
+	    "a b;# after a semicolon\n"
+	    "c {# after a brace\n d \"q\"#x\n}#y\n"
+	    "#z\ne f#g#\n", &t, &d), 0);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(t.root.nchildren, 4);
+	n = &t.root.children[0];
+	ck_assert_uint_eq(n->nargs, 1);
+	ck_assert_str_eq(n->args[0], "192.0.2.53#5353");
+	ck_assert_uint_eq(t.root.children[1].nargs, 1);
+	n = &t.root.children[2];
+	ck_assert_uint_eq(n->nchildren, 1);
+	ck_assert_uint_eq(n->children[0].nargs, 1);
+	ck_assert_str_eq(n->children[0].args[0], "q");
+	n = &t.root.children[3];
+	ck_assert_str_eq(n->key, "e");
+	ck_assert_uint_eq(n->line, 7);
+	ck_assert_str_eq(n->args[0], "f#g#");
+	rf_conf_tree_fini(&t);
+	rf_diag_fini(&d);
+}
+END_TEST
+
 Suite *
 config_suite(void)
 {
@@ -104,6 +141,7 @@ config_suite(void)
 	TCase *tc = tcase_create("config");
 
 	tcase_add_test(tc, numbers_decimal_mode_octal);
+	tcase_add_test(tc, hash_inside_a_word);
 	suite_add_tcase(s, tc);
 	return s;
 }
