@@ -67,8 +67,16 @@ get_str(struct json_object *params, const char *key, const char *def,
 		return 0;
 	}
 	if (json_object_is_type(v, json_type_string)) {
-		*out = rf_xstrndup(json_object_get_string(v),
-		    (size_t)json_object_get_string_len(v));
+		const char *str = json_object_get_string(v);
+		size_t len = (size_t)json_object_get_string_len(v);
+
+		/* "\u0000" would cut the string short for C: another
+		 * question than the one asked */
+		if (memchr(str, '\0', len) != NULL) {
+			bad(req, "parameter '%s' contains a NUL byte", key);
+			return -1;
+		}
+		*out = rf_xstrndup(str, len);
 		return 0;
 	}
 	bad(req, "parameter '%s' is not a string", key);
