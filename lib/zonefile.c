@@ -1100,6 +1100,11 @@ parse_head(struct zf_loader *ld, const struct zf_file *f,
 				rec_error(ld, f, "bad TTL '%s'", show(t, sh));
 				return -1;
 			}
+			if (ttl > RF_TTL_MAX) {
+				rec_error(ld, f, "TTL '%s' is above %u "
+				    "(RFC 2181 §8)", show(t, sh), RF_TTL_MAX);
+				return -1;
+			}
 			has_ttl = true;
 			i++;
 			continue;
@@ -1438,6 +1443,11 @@ do_ttl(struct zf_loader *ld, struct zf_file *f)
 	}
 	if (t->quoted || rf_zf_parse_ttl(t->p, t->len, &v) < 0) {
 		rec_error(ld, f, "bad TTL '%s'", show(t, sh));
+		return;
+	}
+	if (v > RF_TTL_MAX) {
+		rec_error(ld, f, "$TTL '%s' is above %u (RFC 2181 §8)",
+		    show(t, sh), RF_TTL_MAX);
 		return;
 	}
 	ld->has_dollar_ttl = true;

@@ -103,4 +103,7 @@ int rf_zf_load_mem(const char *name, const char *text, size_t len,
  */
 int rf_zf_parse_ttl(const char *s, size_t len, uint32_t *out);
 
+/** The largest TTL (RFC 2181 §8: the top bit of a TTL is never set). */
+#define RF_TTL_MAX 2147483647u
+
 #endif

@@ -45,6 +45,12 @@ ttl_init(struct rf_filter *f, const struct rf_conf_node *n,
 			    n->args[i + 1]);
 			return -1;
 		}
+		if (v > RF_TTL_MAX) {
+			rf_diag_add(diag, n->file, n->line,
+			    "'ttl': '%s' is above %u (RFC 2181 §8)",
+			    n->args[i + 1], RF_TTL_MAX);
+			return -1;
+		}
 		if (strcmp(n->args[i], "set") == 0) {
 			t->has_set = true;
 			t->set = v;

@@ -1324,6 +1324,9 @@ START_TEST(test_directive_errors)
 	expect_error("$TTL\n", "t.zone:1: $TTL takes one value\n");
 	expect_error("$TTL 1 2\n", "t.zone:1: $TTL takes one value\n");
 	expect_error("$TTL 1y\n", "t.zone:1: bad TTL '1y'\n");
+	/* RFC 2181 §8: a TTL never has its top bit set */
+	expect_error("$TTL 2147483648\n",
+	    "t.zone:1: $TTL '2147483648' is above 2147483647 (RFC 2181 §8)\n");
 	expect_error("$FOO bar\n", "t.zone:1: unknown directive '$FOO'\n");
 	/* An indented $TTL is not a directive. */
 	expect("a A 192.0.2.1\n  $TTL 5\n",
@@ -1344,6 +1347,9 @@ START_TEST(test_record_errors)
 	    "t.zone:1: unsupported class 'CLASS3'\n");
 	expect_content("a CLASS1 A 192.0.2.1\n", "192.0.2.1");
 	expect_error("a 1x A 192.0.2.1\n", "t.zone:1: bad TTL '1x'\n");
+	expect_error("a 4294967295 A 192.0.2.1\n",
+	    "t.zone:1: TTL '4294967295' is above 2147483647 (RFC 2181 §8)\n");
+	expect_content("a 2147483647 A 192.0.2.1\n", "192.0.2.1");
 	expect_error("a 60 IN\n", "t.zone:1: missing type\n");
 	expect_error("a\n", "t.zone:1: missing type\n");
 	expect_error("a 60 60 A 192.0.2.1\n", "t.zone:1: unknown type '60'\n");
