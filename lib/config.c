@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +225,84 @@ listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
 	return errors ? -1 : 0;
 }
 
+/*
+ * An upstream server: IPv4 or IPv6 alone (port 53), IPv4:PORT or
+ * [IPv6]:PORT, the port from 1 to 65535.  *out gets it as c-ares reads it
+ * (ares_set_servers_ports_csv: a bare IPv6 address has no port, one with
+ * a port is in brackets).
+ */
+static int
+parse_server(const struct rf_conf_node *c, const char *s, char **out,
+    struct rf_diag *diag)
+{
+	const char *host = s, *port = NULL, *p;
+	struct rf_addr a;
+	struct rf_buf b;
+	size_t hlen = strlen(s);
+	int family = 0; /* the family the notation requires */
+	long v = 0;
+
+	if (s[0] == '[') {
+		p = strchr(s, ']');
+		if (p == NULL || (p[1] != '\0' && p[1] != ':'))
+			goto bad;
+		host = s + 1;
+		hlen = (size_t)(p - host);
+		if (p[1] == ':')
+			port = p + 2;
+		family = 6;
+	} else if ((p = strchr(s, ':')) != NULL && strchr(p + 1, ':') ==
+	    NULL) {
+		/* one colon: IPv4:PORT (IPv6 has at least two) */
+		hlen = (size_t)(p - s);
+		port = p + 1;
+		family = 4;
+	}
+	/* inet_pton reads no %scope; rf_addr_parse would drop it */
+	if (memchr(host, '%', hlen) != NULL ||
+	    rf_addr_parse(host, hlen, &a) < 0 ||
+	    (family != 0 && a.family != family))
+		goto bad;
+	if (port != NULL) {
+		char *end;
+
+		if (port[0] < '0' || port[0] > '9')
+			goto bad_port;
+		errno = 0;
+		v = strtol(port, &end, 10);
+		if (*end != '\0' || errno != 0 || v < 1 || v > 65535)
+			goto bad_port;
+	}
+	rf_buf_init(&b);
+	if (port != NULL && a.family == 6)
+		rf_buf_addc(&b, '[');
+	rf_buf_add(&b, host, hlen);
+	if (port != NULL) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%s:%ld", a.family == 6 ? "]" : "",
+		    v);
+		rf_buf_adds(&b, num);
+	}
+	*out = rf_xstrdup(rf_buf_cstr(&b));
+	rf_buf_fini(&b);
+	return 0;
+bad_port:
+	rf_diag_add(diag, c->file, c->line,
+	    "'%s': port '%s' in '%s' is not from 1 to 65535", c->key, port, s);
+	return -1;
+bad:
+	if (strchr(s, '#') != NULL)
+		rf_diag_add(diag, c->file, c->line,
+		    "'%s': '%s': a port is written ADDR:PORT or "
+		    "[IPv6]:PORT, not ADDR#PORT", c->key, s);
+	else
+		rf_diag_add(diag, c->file, c->line,
+		    "'%s': '%s' is not ADDR, IPv4:PORT or [IPv6]:PORT", c->key,
+		    s);
+	return -1;
+}
+
 /* Argument 0 as a duration in milliseconds (bare numbers too) that is
  * not zero. */
 static int
@@ -282,10 +361,16 @@ upstream_block(struct rf_config *cfg, const struct rf_conf_node *n,
 				continue;
 			}
 			for (k = 0; k < c->nargs; k++) {
+				char *srv;
+
+				if (parse_server(c, c->args[k], &srv,
+				    diag) < 0) {
+					errors++;
+					continue;
+				}
 				u->servers = rf_xreallocarray(u->servers,
 				    u->nservers + 1, sizeof(*u->servers));
-				u->servers[u->nservers++] =
-				    rf_xstrdup(c->args[k]);
+				u->servers[u->nservers++] = srv;
 			}
 		} else if (strcmp(c->key, "timeout") == 0) {
 			if (leaf(c, 1, 1, diag) < 0 ||

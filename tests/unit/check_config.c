@@ -97,6 +97,31 @@ START_TEST(numbers_decimal_mode_octal)
 }
 END_TEST
 
+/* Servers reach c-ares in the notation ares_set_servers_ports_csv reads. */
+START_TEST(server_notation)
+{
+	static const char *const want[] = { "192.0.2.1", "192.0.2.1:5353",
+		"192.0.2.1:65535", "2001:db8::1", "2001:db8::1",
+		"[2001:db8::1]:53", "[::ffff:192.0.2.1]:1", "192.0.2.2:53" };
+	struct rf_config cfg;
+	struct rf_diag d;
+	char path[64];
+	size_t i;
+
+	ck_assert_int_eq(load("upstream u {\n"
+	    " server 192.0.2.1 192.0.2.1:5353 192.0.2.1:65535\n"
+	    " server 2001:db8::1 [2001:db8::1] [2001:db8::1]:53\n"
+	    " server [::ffff:192.0.2.1]:1 192.0.2.2:053 # port 53\n}\n",
+	    &cfg, &d, path), 0);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(cfg.nupstreams, 1);
+	ck_assert_uint_eq(cfg.upstreams[0].nservers, 8);
+	for (i = 0; i < 8; i++)
+		ck_assert_str_eq(cfg.upstreams[0].servers[i], want[i]);
+	done(&cfg, &d, path);
+}
+END_TEST
+
 static int
 parse(const char *text, struct rf_conf_tree *t, struct rf_diag *d)
 {
@@ -142,6 +167,7 @@ config_suite(void)
 
 	tcase_add_test(tc, numbers_decimal_mode_octal);
 	tcase_add_test(tc, hash_inside_a_word);
+	tcase_add_test(tc, server_notation);
 	suite_add_tcase(s, tc);
 	return s;
 }
