@@ -12,6 +12,7 @@
 
 #include "lib/buf.h"
 #include "lib/name.h"
+#include "lib/rule.h"
 #include "lib/zonefile.h"
 #include "lib/util.h"
 
@@ -431,6 +432,33 @@ rf_config_rule_key(const char *key)
 	    strcmp(key, "client") == 0;
 }
 
+/*
+ * The zones source has no keys of its own and no arguments (forward and
+ * mx-smarthost check theirs in lib/rules/forward.c): everything in its
+ * rule is a match key, a filter (which checks itself) or a mistake.
+ */
+static int
+zones_rule_keys(const struct rf_conf_node *rule,
+    const struct rf_conf_node *src, struct rf_diag *diag)
+{
+	int errors = 0;
+	size_t i;
+
+	if (leaf(src, 0, 0, diag) < 0)
+		errors++;
+	for (i = 0; i < rule->nchildren; i++) {
+		const struct rf_conf_node *c = &rule->children[i];
+
+		if (c == src || rf_rule_common_key(c->key) ||
+		    rf_rule_find(c->key) != NULL)
+			continue;
+		rf_conf_unknown(c, "in a zones rule (known: name, name-regex, "
+		    "client, zones, ttl, nat-map)", diag);
+		errors++;
+	}
+	return errors ? -1 : 0;
+}
+
 static int
 rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
     struct rf_diag *diag)
@@ -529,6 +557,9 @@ rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		    "rule without a source (zones, forward or mx-smarthost)");
 		errors++;
 	}
+	if (r->source != NULL && strcmp(r->source, "zones") == 0 &&
+	    zones_rule_keys(n, r->source_node, diag) < 0)
+		errors++;
 	return errors ? -1 : 0;
 }
 
