@@ -11,8 +11,6 @@
 #include "coprocess/listen.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -56,42 +54,6 @@ socket_live(const struct sockaddr_un *sun)
 	return -1;
 }
 
-static int
-lookup_ids(const struct rf_listen_conf *c, uid_t *uid, gid_t *gid)
-{
-	char *end;
-
-	*uid = (uid_t)-1;
-	*gid = (gid_t)-1;
-	if (c->owner != NULL) {
-		struct passwd *pw = getpwnam(c->owner);
-		unsigned long v = strtoul(c->owner, &end, 10);
-
-		if (pw != NULL)
-			*uid = pw->pw_uid;
-		else if (*c->owner != '\0' && *end == '\0')
-			*uid = (uid_t)v;
-		else {
-			rf_err("listen: unknown user '%s'", c->owner);
-			return -1;
-		}
-	}
-	if (c->group != NULL) {
-		struct group *gr = getgrnam(c->group);
-		unsigned long v = strtoul(c->group, &end, 10);
-
-		if (gr != NULL)
-			*gid = gr->gr_gid;
-		else if (*c->group != '\0' && *end == '\0')
-			*gid = (gid_t)v;
-		else {
-			rf_err("listen: unknown group '%s'", c->group);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int
 rf_listener_open(struct rf_listener *l, struct rf_loop *loop,
     struct rf_engine *eng, const struct rf_listen_conf *conf)
@@ -99,8 +61,6 @@ rf_listener_open(struct rf_listener *l, struct rf_loop *loop,
 	struct sockaddr_un sun;
 	struct stat st;
 	mode_t old;
-	uid_t uid;
-	gid_t gid;
 	int fd;
 
 	memset(l, 0, sizeof(*l));
@@ -109,8 +69,7 @@ rf_listener_open(struct rf_listener *l, struct rf_loop *loop,
 	l->eng = eng;
 	l->max_conns = (size_t)conf->max_connections;
 	rf_timer_init(&l->resume);
-	if (make_addr(conf->path, &sun) < 0 || lookup_ids(conf, &uid, &gid) <
-	    0)
+	if (make_addr(conf->path, &sun) < 0)
 		return -1;
 	if (lstat(conf->path, &st) == 0) {
 		int live;
@@ -152,8 +111,9 @@ rf_listener_open(struct rf_listener *l, struct rf_loop *loop,
 		return -1;
 	}
 	umask(old);
-	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
-	    chown(conf->path, uid, gid) < 0) {
+	/* owner and group were looked up with the config (lib/config.c) */
+	if ((conf->uid != (uid_t)-1 || conf->gid != (gid_t)-1) &&
+	    chown(conf->path, conf->uid, conf->gid) < 0) {
 		rf_log_errno(RF_LOG_ERR, "listen: chown %s", conf->path);
 		goto fail;
 	}

@@ -5,6 +5,8 @@
 #include "lib/config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +177,51 @@ bad:
 	return -1;
 }
 
+/*
+ * The uid of an owner or the gid of a group statement: a name from the
+ * user or group database, else a number.  Looked up when the config is
+ * read, so that `refract check` and a reload report it with its line.
+ */
+static int
+lookup_id(const struct rf_conf_node *c, struct rf_listen_conf *l,
+    struct rf_diag *diag)
+{
+	const char *s = c->args[0];
+	bool owner = strcmp(c->key, "owner") == 0;
+	unsigned long v;
+	char *end;
+
+	if (owner) {
+		struct passwd *pw = getpwnam(s);
+
+		if (pw != NULL) {
+			l->uid = pw->pw_uid;
+			return 0;
+		}
+	} else {
+		struct group *gr = getgrnam(s);
+
+		if (gr != NULL) {
+			l->gid = gr->gr_gid;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
+	    v >= (unsigned long)(uid_t)-1 || v >= (unsigned long)(gid_t)-1) {
+		rf_diag_add(diag, c->file, c->line,
+		    "'%s': no %s '%s' (a name or a number)", c->key,
+		    owner ? "user" : "group", s);
+		return -1;
+	}
+	if (owner)
+		l->uid = (uid_t)v;
+	else
+		l->gid = (gid_t)v;
+	return 0;
+}
+
 static int
 listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
     struct rf_diag *diag)
@@ -204,7 +251,8 @@ listen_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		    strcmp(c->key, "group") == 0) {
 			char **dst = c->key[0] == 'o' ? &l->owner : &l->group;
 
-			if (leaf(c, 1, 1, diag) < 0) {
+			if (leaf(c, 1, 1, diag) < 0 ||
+			    lookup_id(c, l, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -659,6 +707,8 @@ rf_config_load(struct rf_config *cfg, const struct rf_options *opts,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->listen.mode = 0660;
+	cfg->listen.uid = (uid_t)-1;
+	cfg->listen.gid = (gid_t)-1;
 	cfg->listen.max_connections = 256;
 	if (opts->config_path != NULL) {
 		cfg->path = rf_xstrdup(opts->config_path);

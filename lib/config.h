@@ -17,9 +17,12 @@
  *   listen PATH                  serve a unix socket (as --listen PATH)
  *   listen PATH {                  with options:
  *       mode 0660                  permissions of the socket file
+ *                                  (octal, as chmod reads it)
  *       owner USER                 its owner (name or uid)
  *       group GROUP                its group (name or gid); pdns runs as
- *                                  the user pdns, so give it access
+ *                                  the user pdns, so give it access;
+ *                                  both are looked up when the config
+ *                                  is read
  *       max-connections N          refuse connections over N (256)
  *   }
  *
@@ -57,6 +60,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/cache.h"
 #include "lib/conf.h"
@@ -79,6 +83,8 @@ struct rf_listen_conf {
 	char *path;           /* NULL: no listener (serve stdin/stdout) */
 	unsigned mode;        /* default 0660 */
 	char *owner, *group;  /* NULL: leave as created */
+	uid_t uid;            /* owner looked up; (uid_t)-1: none */
+	gid_t gid;            /* group looked up; (gid_t)-1: none */
 	long max_connections; /* default 256 */
 };
 

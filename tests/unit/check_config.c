@@ -122,6 +122,36 @@ START_TEST(server_notation)
 }
 END_TEST
 
+/* A listen owner and group are looked up when the config is read. */
+START_TEST(listen_owner_group)
+{
+	struct rf_config cfg;
+	struct rf_diag d;
+	char path[64];
+
+	ck_assert_int_eq(load("listen /tmp/rf.sock\n", &cfg, &d, path), 0);
+	ck_assert(cfg.listen.uid == (uid_t)-1);
+	ck_assert(cfg.listen.gid == (gid_t)-1);
+	done(&cfg, &d, path);
+
+	ck_assert_int_eq(load("listen /tmp/rf.sock { owner root; group 4321 }"
+	    "\n", &cfg, &d, path), 0);
+	ck_assert(cfg.listen.uid == 0);
+	ck_assert(cfg.listen.gid == 4321);
+	ck_assert_str_eq(cfg.listen.owner, "root");
+	done(&cfg, &d, path);
+
+	ck_assert_int_eq(load("listen /tmp/rf.sock {\n"
+	    " owner refract-no-such-user\n group 12x\n}\n", &cfg, &d, path),
+	    -1);
+	ck_assert_uint_eq(d.count, 2);
+	want_msg(&d, 0, path, 2,
+	    "'owner': no user 'refract-no-such-user' (a name or a number)");
+	want_msg(&d, 1, path, 3, "'group': no group '12x' (a name or a number)");
+	done(&cfg, &d, path);
+}
+END_TEST
+
 static int
 parse(const char *text, struct rf_conf_tree *t, struct rf_diag *d)
 {
@@ -168,6 +198,7 @@ config_suite(void)
 	tcase_add_test(tc, numbers_decimal_mode_octal);
 	tcase_add_test(tc, hash_inside_a_word);
 	tcase_add_test(tc, server_notation);
+	tcase_add_test(tc, listen_owner_group);
 	suite_add_tcase(s, tc);
 	return s;
 }
