@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +66,31 @@ rf_reloader_init(struct rf_reloader *r, struct rf_loop *loop,
 	eng->reload_ctx = r;
 }
 
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The socket is opened once, at start (it may need privileges the
+ * process no longer has): a reload cannot move or re-own it. */
+static bool
+same_listen(const struct rf_listen_conf *a, const struct rf_listen_conf *b)
+{
+	return same_str(a->path, b->path) && a->mode == b->mode &&
+	    same_str(a->owner, b->owner) && same_str(a->group, b->group) &&
+	    a->max_connections == b->max_connections;
+}
+
+static void
+drop_image(struct rf_reloader *r)
+{
+	if (r->image_fd >= 0) {
+		close(r->image_fd);
+		r->image_fd = -1;
+	}
+}
+
 void
 rf_reloader_fini(struct rf_reloader *r)
 {
@@ -76,8 +102,7 @@ rf_reloader_fini(struct rf_reloader *r)
 		rf_loop_unwatch(r->loop, r->report_fd);
 		close(r->report_fd);
 	}
-	if (r->image_fd >= 0)
-		close(r->image_fd);
+	drop_image(r);
 	rf_buf_fini(&r->report);
 	free(r->waiters);
 	free(r->next);
@@ -161,6 +186,7 @@ report_readable(int fd, int events, void *arg)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		const char *text = rf_buf_cstr(&r->report);
 
+		drop_image(r);
 		finish(r, false, r->report.len > 0 ? text :
 		    "the reload process failed");
 		return;
@@ -169,16 +195,16 @@ report_readable(int fd, int events, void *arg)
 		struct rf_options o = r->eng->opts;
 		struct rf_diag diag;
 		struct rf_gen *g;
+		struct stat st;
 
-		/* map what the child compiled */
+		/* map what the child compiled: the memory, or (left empty)
+		 * the zone-image file the new config names */
 		o.parse_zones = 0;
-		o.image_fd = r->image_fd;
+		o.image_fd = fstat(r->image_fd, &st) == 0 && st.st_size > 0 ?
+		    r->image_fd : -1;
 		rf_diag_init(&diag);
 		g = rf_gen_build(r->eng, &o, &diag);
-		if (r->image_fd >= 0) {
-			close(r->image_fd);
-			r->image_fd = -1;
-		}
+		drop_image(r);
 		if (g == NULL) {
 			struct rf_buf b;
 			size_t i;
@@ -189,13 +215,17 @@ report_readable(int fd, int events, void *arg)
 			finish(r, false, rf_buf_cstr(&b));
 			rf_buf_fini(&b);
 		} else {
-			char text[160];
+			char text[256];
+			bool relisten = !same_listen(&r->eng->gen->cfg.listen,
+			    &g->cfg.listen);
 
 			rf_engine_set_gen(r->eng, g);
 			snprintf(text, sizeof(text), "reloaded: %u zones, %u "
-			    "records%s", (unsigned)g->zdb->nzones,
+			    "records%s%s", (unsigned)g->zdb->nzones,
 			    (unsigned)g->zdb->nrecs,
-			    g->from_image ? "" : " (zones read in place)");
+			    g->from_image ? "" : " (zones read in place)",
+			    relisten ? "; the changed 'listen' takes effect "
+			    "at the next start" : "");
 			finish(r, true, text);
 		}
 		rf_diag_fini(&diag);
@@ -240,16 +270,17 @@ run(struct rf_reloader *r)
 	pid_t pid;
 
 	rf_buf_reset(&r->report);
-	if (r->eng->gen->cfg.zone_image == NULL) {
-		r->image_fd = memfd_create("refract-zones", MFD_CLOEXEC);
-		if (r->image_fd < 0) {
-			rf_log_errno(RF_LOG_ERR, "reload: memfd_create");
-			finish(r, false, "cannot create the image memory");
-			return;
-		}
+	/* whether the new config names a zone-image only the child knows:
+	 * it writes there, or else into this memory */
+	r->image_fd = memfd_create("refract-zones", MFD_CLOEXEC);
+	if (r->image_fd < 0) {
+		rf_log_errno(RF_LOG_ERR, "reload: memfd_create");
+		finish(r, false, "cannot create the image memory");
+		return;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		rf_log_errno(RF_LOG_ERR, "reload: pipe");
+		drop_image(r);
 		finish(r, false, "cannot start the reload");
 		return;
 	}
@@ -258,6 +289,7 @@ run(struct rf_reloader *r)
 		rf_log_errno(RF_LOG_ERR, "reload: fork");
 		close(p[0]);
 		close(p[1]);
+		drop_image(r);
 		finish(r, false, "cannot start the reload process");
 		return;
 	}

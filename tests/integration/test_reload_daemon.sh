@@ -17,7 +17,12 @@
 #     NOERROR responses;
 #   - a zone added to the config by a reload: getAllDomains (straight over
 #     the socket) lists it with its id at once; pdns answers REFUSED for it
-#     until `pdns_control rediscover`, then answers it.
+#     until `pdns_control rediscover`, then answers it;
+#   - a zone-image added to the config by a reload, then removed: each
+#     reload succeeds and the changed record is answered (the image is
+#     written where the new config says, or kept in memory);
+#   - a changed `listen`: the reload answer says it takes effect at the
+#     next start, and the daemon goes on serving its socket.
 . "$(dirname "$0")/lib.sh"
 it_init "$@"
 need dig dnsperf pdnsutil pdns_control pdns_server remotebackend python3
@@ -194,6 +199,37 @@ expect_dig "after rediscover: the added zone is answered" "www.added.test A" "
     NOERROR qr aa
     ans www.added.test. 300 IN A 192.0.2.77"
 check_eq "after rediscover: the old zone still answers" 192.0.2.14 "$(www)"
+
+# --- zone-image added, then removed, by reloads -------------------------------------------
+ZCONF='zone added.test { file added.test.zone; id 4242 }'
+write_zone 192.0.2.21 21
+write_conf "$ZCONF
+zone-image $D/zones.img"
+cmd_reload
+check_eq "zone-image added by a reload: reloaded from the image written" \
+    "reloaded: 2 zones, 10 records" "$CMD_OUT"
+check "zone-image added by a reload: the image file exists" test -s "$D/zones.img"
+check_eq "zone-image added by a reload: the changed record is answered" 192.0.2.21 "$(www)"
+write_zone 192.0.2.22 22
+write_conf "$ZCONF"
+cmd_reload
+check_eq "zone-image removed by a reload: reloaded" \
+    "reloaded: 2 zones, 10 records" "$CMD_OUT"
+check_eq "zone-image removed by a reload: the changed record is answered" 192.0.2.22 "$(www)"
+write_zone 192.0.2.23 23
+cmd_reload
+check_eq "and the next reload works too" "reloaded: 2 zones, 10 records" "$CMD_OUT"
+check_eq "the next reload: the changed record is answered" 192.0.2.23 "$(www)"
+
+# --- listen changed by a reload: said, not silently ignored -------------------------------
+write_conf "$ZCONF
+listen $SOCK { mode 0600 }"
+cmd_reload
+check_eq "listen changed by a reload: the answer says it waits for the next start" \
+    "reloaded: 2 zones, 10 records; the changed 'listen' takes effect at the next start" \
+    "$CMD_OUT"
+check_eq "listen changed by a reload: still served" 192.0.2.23 "$(www)"
+
 check_eq "the same daemon process throughout" "$DPID alive" "$(same_daemon)"
 pdns_log_clean "pdns.log shows no backend error"
 finish
