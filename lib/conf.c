@@ -38,6 +38,28 @@ struct lexer {
 	int errors;
 };
 
+static bool
+at_eol(const char *p, const char *end)
+{
+	return p < end && *p == '\n';
+}
+
+/* Report \c, with c as a hex byte unless it prints as itself. */
+static void
+bad_escape(struct lexer *lx, char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	if (u > ' ' && u < 0x7f)
+		rf_diag_add(lx->diag, lx->file, lx->tok_line,
+		    "unknown escape '\\%c' in string", c);
+	else
+		rf_diag_add(lx->diag, lx->file, lx->tok_line,
+		    "unknown escape in string: '\\' followed by byte 0x%02x",
+		    u);
+	lx->errors++;
+}
+
 static enum tok
 lex(struct lexer *lx)
 {
@@ -88,19 +110,25 @@ lex(struct lexer *lx)
 			c = *lx->p++;
 			if (c == '"')
 				break;
+			if (c == '\\' && (at_eol(lx->p, lx->end) ||
+			    (lx->p < lx->end && *lx->p == '\r' &&
+			    at_eol(lx->p + 1, lx->end)))) {
+				/* no continuation lines: the newline is left
+				 * for the caller, which counts it */
+				rf_diag_add(lx->diag, lx->file, lx->tok_line,
+				    "'\\' at the end of a line in a quoted "
+				    "string (a string ends on its line)");
+				lx->errors++;
+				return TOK_ERROR;
+			}
 			if (c == '\\' && lx->p < lx->end) {
 				c = *lx->p++;
 				if (c == 'n')
 					c = '\n';
 				else if (c == 't')
 					c = '\t';
-				else if (c != '"' && c != '\\') {
-					rf_diag_add(lx->diag, lx->file,
-					    lx->tok_line,
-					    "unknown escape '\\%c' in string",
-					    c);
-					lx->errors++;
-				}
+				else if (c != '"' && c != '\\')
+					bad_escape(lx, c);
 			}
 			if (c == '\0') {
 				rf_diag_add(lx->diag, lx->file, lx->tok_line,

@@ -189,6 +189,43 @@ START_TEST(hash_inside_a_word)
 }
 END_TEST
 
+/*
+ * A backslash ending a line inside a quoted string is an error that
+ * counts the newline (the lines after it keep their numbers), and an
+ * escape that does not print is shown as a byte.
+ */
+START_TEST(backslash_newline_in_string)
+{
+	struct rf_conf_tree t;
+	struct rf_diag d;
+
+	ck_assert_int_eq(parse("listen \"/tmp/a\\\n"
+	    "zone a.example a.zone\n"
+	    "x \"b\\\r\n"
+	    "y \"c\\\td\" \"\\q\"\n"
+	    "z 1\n", &t, &d), -1);
+	ck_assert_uint_eq(d.count, 4);
+	ck_assert_str_eq(d.msgs[0], "test.conf:1: '\\' at the end of a line "
+	    "in a quoted string (a string ends on its line)");
+	ck_assert_str_eq(d.msgs[1], "test.conf:3: '\\' at the end of a line "
+	    "in a quoted string (a string ends on its line)");
+	ck_assert_str_eq(d.msgs[2], "test.conf:4: unknown escape in string: "
+	    "'\\' followed by byte 0x09");
+	ck_assert_str_eq(d.msgs[3], "test.conf:4: unknown escape '\\q' in "
+	    "string");
+	ck_assert_uint_eq(t.root.nchildren, 5);
+	ck_assert_str_eq(t.root.children[1].key, "zone");
+	ck_assert_uint_eq(t.root.children[1].line, 2);
+	ck_assert_uint_eq(t.root.children[1].nargs, 2);
+	ck_assert_str_eq(t.root.children[3].key, "y");
+	ck_assert_uint_eq(t.root.children[3].line, 4);
+	ck_assert_str_eq(t.root.children[4].key, "z");
+	ck_assert_uint_eq(t.root.children[4].line, 5);
+	rf_conf_tree_fini(&t);
+	rf_diag_fini(&d);
+}
+END_TEST
+
 Suite *
 config_suite(void)
 {
@@ -199,6 +236,7 @@ config_suite(void)
 	tcase_add_test(tc, hash_inside_a_word);
 	tcase_add_test(tc, server_notation);
 	tcase_add_test(tc, listen_owner_group);
+	tcase_add_test(tc, backslash_newline_in_string);
 	suite_add_tcase(s, tc);
 	return s;
 }
