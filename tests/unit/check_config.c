@@ -147,7 +147,8 @@ START_TEST(listen_owner_group)
 	ck_assert_uint_eq(d.count, 2);
 	want_msg(&d, 0, path, 2,
 	    "'owner': no user 'refract-no-such-user' (a name or a number)");
-	want_msg(&d, 1, path, 3, "'group': no group '12x' (a name or a number)");
+	want_msg(&d, 1, path, 3,
+	    "'group': no group '12x' (a name or a number)");
 	done(&cfg, &d, path);
 }
 END_TEST
