@@ -40,6 +40,9 @@ struct rf_zdb_builder {
 	const char *last_file_ptr;
 	struct rf_zsource *sources;
 	size_t nsources, sources_cap;
+	uint32_t *rec_prev; /* the name's record before this one + 1 */
+	size_t rec_prev_cap;
+	size_t ndups;       /* duplicate records left out */
 	bool errors;
 };
 
@@ -92,6 +95,7 @@ rf_zdb_builder_free(struct rf_zdb_builder *b)
 	free(b->hash);
 	free(b->zones);
 	free(b->sources);
+	free(b->rec_prev);
 	free(b);
 }
 
@@ -228,6 +232,32 @@ rf_zdb_builder_zone(struct rf_zdb_builder *b, const char *origin,
 	return 0;
 }
 
+/*
+ * Whether the zone has this record already (RFC 2181 §5: an RRset holds
+ * each record once; pdns would serve both, and sign them wrongly).  The
+ * records of a name so far are chained from the name (while building,
+ * its `first` is the newest one + 1) through rec_prev.
+ */
+static bool
+is_duplicate(const struct rf_zdb_builder *b, uint32_t name, uint16_t type,
+    const char *content, size_t content_len)
+{
+	uint32_t k, n = 0;
+
+	/* bounded: a name with thousands of records is already more than
+	 * one answer can carry; only its newest 1024 are compared */
+	for (k = b->names[name].first; k != 0 && n < 1024;
+	    k = b->rec_prev[k - 1], n++) {
+		const struct rf_zrec *r = &b->recs[k - 1];
+
+		if (r->type == type && r->content_len == content_len &&
+		    memcmp(b->strings.data + r->content, content,
+		    content_len) == 0)
+			return true;
+	}
+	return false;
+}
+
 int
 rf_zdb_builder_add(struct rf_zdb_builder *b, const char *owner,
     size_t owner_len, uint16_t type, uint32_t ttl, const char *content,
@@ -272,8 +302,20 @@ rf_zdb_builder_add(struct rf_zdb_builder *b, const char *owner,
 		return -1;
 	}
 	name = intern(b, owner, owner_len, zi, 0);
+	if (is_duplicate(b, name, type, content, content_len)) {
+		char tb[16];
+
+		/* the first few by place, then only their number */
+		if (++b->ndups <= 10)
+			rf_warn("%s:%u: duplicate record left out: %s %s",
+			    file ? file : "", line, owner_len ? owner : ".",
+			    rf_rrtype_str(type, tb));
+		return 0;
+	}
 	rf_grow(&b->recs, &b->recs_cap, b->nrecs + 1, sizeof(*b->recs));
 	rf_grow(&b->srcs, &b->srcs_cap, b->nrecs + 1, sizeof(*b->srcs));
+	rf_grow(&b->rec_prev, &b->rec_prev_cap, b->nrecs + 1,
+	    sizeof(*b->rec_prev));
 	if (b->last_file_ptr != file || b->last_file == RF_ZNONE) {
 		b->last_file = add_string(b, file ? file : "",
 		    strlen(file ? file : ""));
@@ -291,6 +333,8 @@ rf_zdb_builder_add(struct rf_zdb_builder *b, const char *owner,
 	r->type = type;
 	r->flags = 0;
 	z->nrecs++;
+	b->rec_prev[b->nrecs - 1] = b->names[name].first;
+	b->names[name].first = (uint32_t)b->nrecs;
 	return 0;
 }
 
@@ -566,6 +610,8 @@ rf_zdb_builder_finish(struct rf_zdb_builder *b, struct rf_diag *diag)
 		z->serial = soa_serial(b->strings.data + b->recs[z->soa].content,
 		    b->recs[z->soa].content_len);
 	}
+	if (b->ndups > 10)
+		rf_warn("%zu duplicate records left out in all", b->ndups);
 	add_ents(b);
 	mark_cuts(b);
 

@@ -85,6 +85,54 @@ START_TEST(soa_first_and_order)
 }
 END_TEST
 
+/* An RRset holds each record once (RFC 2181 §5): a repeated record is
+ * left out, one that differs in type, content or zone is not. */
+START_TEST(duplicates_left_out)
+{
+	struct rf_zdb_builder *b = rf_zdb_builder_new();
+	const struct rf_zname *n;
+	struct rf_diag d;
+	struct rf_zdb *db;
+	char owner[32];
+	int i;
+
+	rf_diag_init(&d);
+	ck_assert_int_eq(rf_zdb_builder_zone(b, "example.com", 1, "t.zone",
+	    &d), 0);
+	add(b, "example.com", RF_T_SOA, soa, &d);
+	add(b, "www.example.com", RF_T_A, "192.0.2.1", &d);
+	add(b, "www.example.com", RF_T_A, "192.0.2.1", &d);
+	add(b, "www.example.com", RF_T_A, "192.0.2.2", &d);
+	add(b, "www.example.com", RF_T_TXT, "192.0.2.1", &d);
+	/* enough records to grow the table while it is in use */
+	for (i = 0; i < 3000; i++) {
+		snprintf(owner, sizeof(owner), "h%d.example.com", i % 1000);
+		add(b, owner, RF_T_A, "192.0.2.9", &d);
+	}
+	add(b, "www.example.com", RF_T_A, "192.0.2.1", &d);
+	ck_assert_int_eq(rf_zdb_builder_zone(b, "sub.example.com", 2,
+	    "sub.zone", &d), 0);
+	add(b, "sub.example.com", RF_T_SOA, soa, &d);
+	db = rf_zdb_builder_finish(b, &d);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_ptr_nonnull(db);
+	n = find(db, "www.example.com", RF_ZNONE);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_uint_eq(n->count, 3);
+	ck_assert_str_eq(rf_zdb_rec_content(db, rec(db, n, 0)), "192.0.2.1");
+	ck_assert_str_eq(rf_zdb_rec_content(db, rec(db, n, 1)), "192.0.2.2");
+	ck_assert_uint_eq(rec(db, n, 2)->type, RF_T_TXT);
+	n = find(db, "h7.example.com", RF_ZNONE);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_uint_eq(n->count, 1);
+	/* the same SOA text in another zone is that zone's own */
+	ck_assert_uint_eq(db->zones[rf_zdb_zone_by_id(db, 2)].nrecs, 1);
+	ck_assert_uint_eq(db->zones[rf_zdb_zone_by_id(db, 1)].nrecs, 1004);
+	rf_zdb_free(db);
+	rf_diag_fini(&d);
+}
+END_TEST
+
 START_TEST(lookups)
 {
 	struct rf_zdb *db = build();
@@ -298,6 +346,7 @@ zone_suite(void)
 
 	tcase_add_test(tc, soa_first_and_order);
 	tcase_add_test(tc, lookups);
+	tcase_add_test(tc, duplicates_left_out);
 	tcase_add_test(tc, delegation_flags);
 	tcase_add_test(tc, empty_non_terminals);
 	tcase_add_test(tc, errors);
