@@ -647,6 +647,13 @@ cache_block(struct rf_config *cfg, const struct rf_conf_node *n,
 				    "1d)", c->key, c->args[0]);
 				goto bad;
 			}
+			if (c->key[0] == 'm' && (ttl == 0 || ttl > RF_TTL_MAX)) {
+				/* 0 would mean the default, a day */
+				rf_diag_add(diag, c->file, c->line,
+				    "'max-ttl': '%s' is not between 1s and "
+				    "%us", c->args[0], RF_TTL_MAX);
+				goto bad;
+			}
 			if (c->key[0] == 'm')
 				cfg->cache.max_ttl = ttl;
 			else
