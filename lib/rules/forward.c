@@ -841,7 +841,8 @@ smarthost_init(struct rf_rule *r, struct fwd *f,
 		const struct rf_conf_node *c = &src->children[i];
 
 		if (strcmp(c->key, "relay") == 0) {
-			if (rf_conf_nargs(c, 1, 16, diag) < 0) {
+			if (rf_conf_noblock(c, diag) < 0 ||
+			    rf_conf_nargs(c, 1, 16, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -997,7 +998,8 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 		if (rf_rule_common_key(n->key) || n == src)
 			continue;
 		if (strcmp(n->key, "any-types") == 0) {
-			if (rf_conf_nargs(n, 1, MAX_TYPES, diag) < 0) {
+			if (rf_conf_noblock(n, diag) < 0 ||
+			    rf_conf_nargs(n, 1, MAX_TYPES, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -1018,7 +1020,8 @@ fwd_init(struct rf_rule *r, const struct rf_conf_node *block,
 				f->types[f->ntypes++] = t;
 			}
 		} else if (strcmp(n->key, "id") == 0) {
-			if (rf_conf_nargs(n, 1, 1, diag) < 0 ||
+			if (rf_conf_noblock(n, diag) < 0 ||
+			    rf_conf_nargs(n, 1, 1, diag) < 0 ||
 			    rf_conf_int(n, 0, 1, INT32_MAX, &v, diag) < 0) {
 				errors++;
 				continue;

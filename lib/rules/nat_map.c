@@ -87,7 +87,8 @@ group_init(struct nat_group *g, const struct rf_conf_node *n,
 		const struct rf_conf_node *c = &n->children[i];
 
 		if (strcmp(c->key, "clients") == 0) {
-			if (rf_conf_nargs(c, 1, -1, diag) < 0) {
+			if (rf_conf_noblock(c, diag) < 0 ||
+			    rf_conf_nargs(c, 1, -1, diag) < 0) {
 				errors++;
 				continue;
 			}
@@ -105,7 +106,8 @@ group_init(struct nat_group *g, const struct rf_conf_node *n,
 		} else if (strcmp(c->key, "map") == 0) {
 			struct nat_entry e;
 
-			if (rf_conf_nargs(c, 2, 2, diag) < 0 ||
+			if (rf_conf_noblock(c, diag) < 0 ||
+			    rf_conf_nargs(c, 2, 2, diag) < 0 ||
 			    parse_net(c, c->args[0], &e.ext, diag) < 0 ||
 			    parse_net(c, c->args[1], &e.in, diag) < 0) {
 				errors++;
@@ -174,7 +176,8 @@ nat_init(struct rf_filter *f, const struct rf_conf_node *n,
 			if (group_init(g, c, diag) < 0)
 				errors++;
 		} else if (strcmp(c->key, "ptr") == 0) {
-			if (rf_conf_nargs(c, 1, 1, diag) < 0 ||
+			if (rf_conf_noblock(c, diag) < 0 ||
+			    rf_conf_nargs(c, 1, 1, diag) < 0 ||
 			    rf_conf_bool(c, 0, &nat->ptr, diag) < 0)
 				errors++;
 		} else {
