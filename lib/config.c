@@ -521,6 +521,16 @@ rule_block(struct rf_config *cfg, const struct rf_conf_node *n,
 		rf_diag_add(diag, n->file, n->line, "'rule' needs a block");
 		return -1;
 	}
+	/* a label names one rule (logs, the smarthost's memory) */
+	for (i = 0; n->nargs > 0 && i < cfg->nrules; i++) {
+		if (strcmp(cfg->rules[i].label, n->args[0]) == 0) {
+			rf_diag_add(diag, n->file, n->line,
+			    "rule '%s' is already defined at %s:%u",
+			    n->args[0], cfg->rules[i].node->file,
+			    cfg->rules[i].node->line);
+			return -1;
+		}
+	}
 	cfg->rules = rf_xreallocarray(cfg->rules, cfg->nrules + 1,
 	    sizeof(*cfg->rules));
 	r = &cfg->rules[cfg->nrules++];

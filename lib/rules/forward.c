@@ -831,12 +831,19 @@ smarthost_init(struct rf_rule *r, struct fwd *f,
 	size_t i, k;
 
 	/* the memory is per process; this rule's part of it by its label
-	 * and position, which stay the same over a reload */
-	f->memkey_len = strlen(label) + 1 + 8;
-	f->memkey = rf_xcalloc(1, f->memkey_len);
-	snprintf(f->memkey, f->memkey_len, "%s", label);
-	snprintf(f->memkey + strlen(label) + 1, 8, "%zu",
-	    (size_t)(r->conf - r->env->cfg->rules));
+	 * (unique in the config), which a reload keeps even when rules
+	 * move; an unnamed rule's by its position ("#N": no label starts
+	 * with '#', a comment) */
+	if (label[0] != '\0') {
+		f->memkey = rf_xstrdup(label);
+	} else {
+		char pos[24];
+
+		snprintf(pos, sizeof(pos), "#%zu",
+		    (size_t)(r->conf - r->env->cfg->rules));
+		f->memkey = rf_xstrdup(pos);
+	}
+	f->memkey_len = strlen(f->memkey) + 1; /* the NUL separates */
 	for (i = 0; i < src->nchildren; i++) {
 		const struct rf_conf_node *c = &src->children[i];
 

@@ -39,6 +39,9 @@
 #   - nomx.other.example: no MX, and its A stays real after its MX
 #     question, for the mail server as for other clients;
 #   - the web host is not rewritten.
+# Finally the first daemon's config gets a rule inserted above the
+# smarthost rule and is reloaded (SIGHUP): the exchanger it remembered is
+# still rewritten, asked straight over its socket (no pdns cache between).
 # shellcheck disable=SC2086  # $IN, $OUT, $MAIL...: dig argument lists
 . "$(dirname "$0")/lib.sh"
 it_init "$@"
@@ -52,6 +55,8 @@ CONF=$(fwd_conf "$IT_DATA/rules/smarthost.conf" "$R/smarthost.conf")
 SOCK1=$IT_TMP/r1.sock
 SOCK2=$IT_TMP/r2.sock
 start_daemon "$SOCK1" --listen "$SOCK1" --config "$CONF"
+DPID1=$DAEMON_PID
+DLOG1=$DAEMON_LOG
 start_daemon "$SOCK2" --listen "$SOCK2" --config "$CONF"
 # shellcheck disable=SC2034  # read by lib.sh
 PDNS_CACHES=default
@@ -237,4 +242,28 @@ expect_fwd "addr: another client: nomx.other.example A is real" \
 expect_fwd "addr: another client: mx1 A is real" "$OTHER mx1.shop.example A" "
     NOERROR qr aa
     ans mx1.shop.example. 300 IN A 198.51.100.1"
+
+# --- the exchanger memory survives a reload that moves the rule -----------------------
+# (the "unix" daemon remembers mx.other.example from the MX questions above;
+# asked over its socket, so that no pdns cache stands in between)
+ask_mx_other() {
+	printf '%s\n' '{"method":"lookup","parameters":{"qname":"mx.other.example.","qtype":"ANY","zone-id":-1,"remote":"127.0.0.25","local":"127.0.0.1","real-remote":"127.0.0.25/32"}}' |
+	    sock_ask "$SOCK1" | python3 -c '
+import json, sys
+print(" ".join(sorted(r["content"] for r in json.loads(sys.stdin.read())["result"] if r["qtype"] == "A")))' 2>&1
+}
+check_eq "before the reload: the remembered exchanger's A is the relay's" \
+    "192.0.2.200 192.0.2.201" "$(ask_mx_other)"
+{ printf 'rule first {\n\tname moved.invalid\n\tforward up\n}\n'; cat "$CONF"; } >"$CONF.new" &&
+    mv "$CONF.new" "$CONF" || die "rewrite $CONF"
+n0=$(grep -c 'reloaded: ' "$DLOG1")
+kill -HUP "$DPID1" || fail "SIGHUP to $DPID1"
+for _ in $(seq 100); do
+	[ "$(grep -c 'reloaded: ' "$DLOG1")" -gt "$n0" ] && break
+	sleep 0.1
+done
+check "the reload with a rule inserted above the smarthost rule succeeded" \
+    test "$(grep -c 'reloaded: ' "$DLOG1")" -gt "$n0"
+check_eq "after the reload: the exchanger is still remembered (its A is the relay's)" \
+    "192.0.2.200 192.0.2.201" "$(ask_mx_other)"
 finish
