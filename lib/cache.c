@@ -426,11 +426,11 @@ rf_cache_get(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 	uint64_t now = rf_sched_now(c->sched);
 	struct centry *e;
 	struct rf_cache_wait *w;
-	size_t ulen = strlen(u->name);
+	size_t ulen = strlen(u->key);
 
 	if (ulen > 255 || len > RF_NAME_TEXT_MAX)
 		return -1;
-	key_init(&k, u->name, ulen, canon, len, type);
+	key_init(&k, u->key, ulen, canon, len, type);
 	e = lookup(&c->answers, &k);
 	if (e != NULL && e->ans != NULL && now < e->expires) {
 		c->stats.hits++;
@@ -500,10 +500,10 @@ rf_cache_stale(struct rf_cache *c, struct rf_upstream *u, const char *canon,
 	struct centry *e;
 	uint64_t now = rf_sched_now(c->sched);
 
-	if (c->conf.stale_ttl == 0 || strlen(u->name) > 255 ||
+	if (c->conf.stale_ttl == 0 || strlen(u->key) > 255 ||
 	    len > RF_NAME_TEXT_MAX)
 		return NULL;
-	key_init(&k, u->name, strlen(u->name), canon, len, type);
+	key_init(&k, u->key, strlen(u->key), canon, len, type);
 	e = lookup(&c->answers, &k);
 	if (e == NULL || e->ans == NULL || now >= X(e)->stale_until)
 		return NULL;

@@ -71,7 +71,7 @@ void rf_cache_cancel(struct rf_cache *c, struct rf_cache_wait *w);
  * @return a borrowed answer or NULL.
  */
 const struct rf_answer *rf_cache_peek(struct rf_cache *c,
-    const char *upstream, const char *canon, size_t len, uint16_t type);
+    const char *upstream_key, const char *canon, size_t len, uint16_t type);
 
 /**
  * An expired answer still inside its serve-stale window (RFC 8767), for a

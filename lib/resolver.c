@@ -3,7 +3,11 @@
  */
 #include "lib/resolver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "lib/buf.h"
+#include "lib/util.h"
 
 struct rf_upstream *
 rf_upstream_ref(struct rf_upstream *u)
@@ -19,7 +23,30 @@ rf_upstream_unref(struct rf_upstream *u)
 		return;
 	u->ops->free(u);
 	free(u->name);
+	free(u->key);
 	free(u);
+}
+
+char *
+rf_upstream_key(const struct rf_upstream_conf *c)
+{
+	struct rf_buf b;
+	char *key;
+	size_t i;
+
+	rf_buf_init(&b);
+	rf_buf_adds(&b, c->name);
+	for (i = 0; i < c->nservers; i++) {
+		rf_buf_addc(&b, '\n');
+		rf_buf_adds(&b, c->servers[i]);
+	}
+	rf_buf_adds(&b, c->recursion ? "\nrd" : "\nnord");
+	key = rf_xmalloc(256);
+	/* short (a cache key holds at most 255 bytes of it) */
+	snprintf(key, 256, "%.200s\037%08x", c->name,
+	    (unsigned)rf_hash(b.data, b.len));
+	rf_buf_fini(&b);
+	return key;
 }
 
 void *

@@ -60,12 +60,17 @@ struct rf_upstream {
 	const struct rf_upstream_ops *ops;
 	int refs;
 	char *name;
+	char *key;         /* what its answers are cached under: the name
+			    * and a hash of the servers and RD, so that a
+			    * reload that changes them starts afresh */
 	struct rf_sched *sched;
 	struct rf_upstream_stats stats;
 	void *data;
 };
 
 struct rf_upstream *rf_upstream_ref(struct rf_upstream *u);
+/** The cache key of an upstream configured as c (malloc'd). */
+char *rf_upstream_key(const struct rf_upstream_conf *c);
 void rf_upstream_unref(struct rf_upstream *u);
 
 /** Start resolving (canon, type); see the contract above. */

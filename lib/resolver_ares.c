@@ -345,6 +345,7 @@ rf_upstream_ares_new(const struct rf_upstream_conf *c, struct rf_sched *sched,
 	u->ops = &ares_ops;
 	u->refs = 1;
 	u->name = rf_xstrdup(c->name);
+	u->key = rf_upstream_key(c);
 	u->sched = sched;
 	u->data = a;
 	a->u = u;

@@ -360,6 +360,7 @@ rf_upstream_fake_new(const char *name, struct rf_sched *sched)
 	u->ops = &fake_ops;
 	u->refs = 1;
 	u->name = rf_xstrdup(name);
+	u->key = rf_xstrdup(name);
 	u->sched = sched;
 	u->data = rf_xcalloc(1, sizeof(struct fake));
 	((struct fake *)u->data)->timeout_ms = 5000;

@@ -947,7 +947,7 @@ make_merge_key(struct fwd *f)
 		ntype_lists++;
 	}
 	rf_buf_init(&b);
-	rf_buf_adds(&b, f->up->name);
+	rf_buf_adds(&b, f->up->key);
 	if (i < ntype_lists) {
 		rf_buf_addc(&b, '\001');
 		rf_buf_addu(&b, i);
@@ -1085,7 +1085,7 @@ fwd_zones(struct rf_rule *r, rf_zone_emit_fn emit, void *ctx)
 
 		if (len == 0)
 			continue;
-		a = rf_cache_peek(r->env->cache, f->up->name, sfx, len,
+		a = rf_cache_peek(r->env->cache, f->up->key, sfx, len,
 		    RF_T_SOA);
 		for (k = 0; a != NULL && k < a->nrrs; k++) {
 			const char *s = rf_answer_str(a, a->rrs[k].content);

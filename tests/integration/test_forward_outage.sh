@@ -12,7 +12,10 @@
 #       NXDOMAIN; the daemon keeps running; stats count the failures and
 #       the stale answer;
 #   - the upstream is started again on its port: that name is answered
-#     at once, and stale.example.net is fresh again (TTL 2, not 30).
+#     at once, and stale.example.net is fresh again (TTL 2, not 30);
+#   - a reload points the upstream at another server (up2, where www has
+#     another address): www.example.net, still fresh in the cache, is
+#     answered from the new server.
 . "$(dirname "$0")/lib.sh"
 it_init "$@"
 need dig pdns_server bindbackend remotebackend python3
@@ -67,4 +70,25 @@ FWD_TTL_SLACK=0 expect_fwd "upstream back: the stale answer is replaced by a fre
     ans stale.example.net. 2 IN A 192.0.2.222"
 check "the upstream was asked again after it came back" \
     test "$(upstream_queries up mail.example.net A)" -ge 1
+
+# --- a reload that points the upstream elsewhere drops what it cached -----------------
+sed 's/^www  *\(.*\)192\.0\.2\.10$/www \1192.0.2.99/' "$IT_TMP/forward/example.net.zone" \
+    >"$IT_TMP/forward/up2.example.net.zone" || die "up2 zone"
+grep -q '192\.0\.2\.99' "$IT_TMP/forward/up2.example.net.zone" || die "up2 zone: www not changed"
+start_upstream up2 "example.net=$IT_TMP/forward/up2.example.net.zone"
+sed "s/127\.0\.0\.1:${UP_PORT[up]}\$/127.0.0.1:${UP_PORT[up2]}/" "$CONF" >"$CONF.new" &&
+    mv "$CONF.new" "$CONF" || die "rewrite $CONF"
+grep -q "127.0.0.1:${UP_PORT[up2]}" "$CONF" || die "$CONF: server not changed"
+n0=$(grep -c 'reloaded: ' "$DAEMON_LOG")
+kill -HUP "$DPID" || fail "SIGHUP to $DPID"
+for _ in $(seq 100); do
+	[ "$(grep -c 'reloaded: ' "$DAEMON_LOG")" -gt "$n0" ] && break
+	sleep 0.1
+done
+check "the reload that changes the upstream's server succeeded" \
+    test "$(grep -c 'reloaded: ' "$DAEMON_LOG")" -gt "$n0"
+expect_fwd "after the reload: www.example.net comes from the new server, not the cache" \
+    "www.example.net A" "
+    NOERROR qr aa
+    ans www.example.net. 300 IN A 192.0.2.99"
 finish
