@@ -137,7 +137,8 @@ group_init(struct nat_group *g, const struct rf_conf_node *n,
 		    g->name);
 		errors++;
 	}
-	qsort(g->maps, g->nmaps, sizeof(*g->maps), cmp_entry);
+	if (g->nmaps > 0)
+		qsort(g->maps, g->nmaps, sizeof(*g->maps), cmp_entry);
 	return errors ? -1 : 0;
 }
 
