@@ -153,80 +153,6 @@ START_TEST(listen_owner_group)
 }
 END_TEST
 
-static int
-parse(const char *text, struct rf_conf_tree *t, struct rf_diag *d)
-{
-	rf_diag_init(d);
-	return rf_conf_parse_mem("test.conf", text, strlen(text), t, d);
-}
-
-/* '#' starts a comment only where a word would start, as in the shell. */
-START_TEST(hash_inside_a_word)
-{
-	struct rf_conf_tree t;
-	struct rf_diag d;
-	const struct rf_conf_node *n;
-
-	ck_assert_int_eq(parse("server 192.0.2.53#5353 # a comment\n"
-	    "a b;# after a semicolon\n"
-	    "c {# after a brace\n d \"q\"#x\n}#y\n"
-	    "#z\ne f#g#\n", &t, &d), 0);
-	ck_assert_uint_eq(d.count, 0);
-	ck_assert_uint_eq(t.root.nchildren, 4);
-	n = &t.root.children[0];
-	ck_assert_uint_eq(n->nargs, 1);
-	ck_assert_str_eq(n->args[0], "192.0.2.53#5353");
-	ck_assert_uint_eq(t.root.children[1].nargs, 1);
-	n = &t.root.children[2];
-	ck_assert_uint_eq(n->nchildren, 1);
-	ck_assert_uint_eq(n->children[0].nargs, 1);
-	ck_assert_str_eq(n->children[0].args[0], "q");
-	n = &t.root.children[3];
-	ck_assert_str_eq(n->key, "e");
-	ck_assert_uint_eq(n->line, 7);
-	ck_assert_str_eq(n->args[0], "f#g#");
-	rf_conf_tree_fini(&t);
-	rf_diag_fini(&d);
-}
-END_TEST
-
-/*
- * A backslash ending a line inside a quoted string is an error that
- * counts the newline (the lines after it keep their numbers), and an
- * escape that does not print is shown as a byte.
- */
-START_TEST(backslash_newline_in_string)
-{
-	struct rf_conf_tree t;
-	struct rf_diag d;
-
-	ck_assert_int_eq(parse("listen \"/tmp/a\\\n"
-	    "zone a.example a.zone\n"
-	    "x \"b\\\r\n"
-	    "y \"c\\\td\" \"\\q\"\n"
-	    "z 1\n", &t, &d), -1);
-	ck_assert_uint_eq(d.count, 4);
-	ck_assert_str_eq(d.msgs[0], "test.conf:1: '\\' at the end of a line "
-	    "in a quoted string (a string ends on its line)");
-	ck_assert_str_eq(d.msgs[1], "test.conf:3: '\\' at the end of a line "
-	    "in a quoted string (a string ends on its line)");
-	ck_assert_str_eq(d.msgs[2], "test.conf:4: unknown escape in string: "
-	    "'\\' followed by byte 0x09");
-	ck_assert_str_eq(d.msgs[3], "test.conf:4: unknown escape '\\q' in "
-	    "string");
-	ck_assert_uint_eq(t.root.nchildren, 5);
-	ck_assert_str_eq(t.root.children[1].key, "zone");
-	ck_assert_uint_eq(t.root.children[1].line, 2);
-	ck_assert_uint_eq(t.root.children[1].nargs, 2);
-	ck_assert_str_eq(t.root.children[3].key, "y");
-	ck_assert_uint_eq(t.root.children[3].line, 4);
-	ck_assert_str_eq(t.root.children[4].key, "z");
-	ck_assert_uint_eq(t.root.children[4].line, 5);
-	rf_conf_tree_fini(&t);
-	rf_diag_fini(&d);
-}
-END_TEST
-
 Suite *
 config_suite(void)
 {
@@ -234,10 +160,8 @@ config_suite(void)
 	TCase *tc = tcase_create("config");
 
 	tcase_add_test(tc, numbers_decimal_mode_octal);
-	tcase_add_test(tc, hash_inside_a_word);
 	tcase_add_test(tc, server_notation);
 	tcase_add_test(tc, listen_owner_group);
-	tcase_add_test(tc, backslash_newline_in_string);
 	suite_add_tcase(s, tc);
 	return s;
 }
