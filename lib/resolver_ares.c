@@ -34,6 +34,8 @@ struct aup {
 	struct rf_timer timer;
 	bool rd;
 	bool destroying;
+	int processing;          /* inside ares_process_fd: c-ares may not
+				  * be destroyed from its own callbacks */
 };
 
 struct areq {
@@ -59,8 +61,10 @@ on_fd(int fd, int events, void *arg)
 {
 	struct aup *a = arg;
 
+	a->processing++;
 	ares_process_fd(a->ch, (events & RF_EV_READ) ? fd : ARES_SOCKET_BAD,
 	    (events & RF_EV_WRITE) ? fd : ARES_SOCKET_BAD);
+	a->processing--;
 	arm_timer(a);
 }
 
@@ -78,7 +82,9 @@ on_timer(void *arg)
 {
 	struct aup *a = arg;
 
+	a->processing++;
 	ares_process_fd(a->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	a->processing--;
 	arm_timer(a);
 }
 
@@ -213,16 +219,29 @@ account(struct rf_upstream *u, const struct rf_answer *ans)
 }
 
 static void
+unref_later(void *arg)
+{
+	rf_upstream_unref(arg);
+}
+
+static void
 finish(struct areq *r, struct rf_answer *ans)
 {
 	struct rf_upstream *u = r->u;
+	bool inside = r->a->processing > 0;
 
 	if (!r->cancelled)
 		r->cb(r->arg, ans);
 	else
 		rf_answer_unref(ans);
 	free(r);
-	rf_upstream_unref(u);
+	/* after a reload this may be the last reference: destroying the
+	 * channel inside ares_process_fd would free what c-ares is still
+	 * working on */
+	if (inside)
+		rf_sched_defer(u->sched, unref_later, u);
+	else
+		rf_upstream_unref(u);
 }
 
 static void

@@ -27,12 +27,17 @@
 # socket), distributor-threads=1:
 #   - a silent upstream: SERVFAIL within about the deadline, the coprocess
 #     kept; over the socket, the pdns thread still answers afterwards.
+# Last, a reload while a query to a slow upstream (late.test, 2.5 s) is in
+# flight from a connection already closed: its answer arrives after the
+# upstream was replaced, and the daemon lives on.
 . "$(dirname "$0")/lib.sh"
 it_init "$@"
 need dig pdns_control pdns_server remotebackend pipebackend python3
 
 MODEFILE=$IT_TMP/fault.mode
 start_fakedns flt --zone fault.test --delay 300 --mode-file "$MODEFILE"
+# late.test: every answer comes after 2.5 s, past any lookup's deadline
+start_fakedns late --zone late.test --delay 2500 --mode delay
 CONF=$(fwd_conf "$IT_DATA/forward/faults.conf")
 SOCK=$IT_TMP/refract.sock
 start_daemon "$SOCK" --listen "$SOCK" --config "$CONF"
@@ -213,6 +218,31 @@ within "pipe socket: afterwards the pdns thread still answers" NOERROR 0 1000
 	wait_gone "$PDNS_PID" 3 || { is_ours "$PDNS_PID" && kill -KILL "$PDNS_PID"; }
 	wait "$PDNS_PID"
 } 2>/dev/null
+
+# --- a reload while an upstream query is in flight ----------------------------------------
+# The question's connection is gone before its answer; the reload leaves
+# its upstream with only that request; the answer comes later and c-ares
+# hands it over inside its processing, where the upstream must not be
+# destroyed.
+# send_and_go LINE: one PIPE question over the socket; the connection is
+# closed 0.1 s later, before any answer
+send_and_go() {
+	timeout 10 python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b"HELO\t5\n" + sys.argv[2].encode() + b"\n")
+time.sleep(0.1)
+s.close()' "$SOCK" "$1"
+}
+send_and_go "$(printf 'Q\twww.late.test\tIN\tA\t-1\t127.0.0.1\t127.0.0.1\t127.0.0.1/32')"
+check "a reload while an upstream query is in flight" hup_reloaded "$DPID" "$DAEMON_LOG"
+sleep 3
+check_eq "... the daemon outlives the late answer to that query" "$DPID alive" \
+    "$DAEMON_PID $(alive "$DAEMON_PID" && echo alive)"
+check "... and answers afterwards" grep -q '192.0.2.1' <(printf '%s\n' \
+    '{"method":"lookup","parameters":{"qname":"www.refract.test.","qtype":"A","zone-id":-1}}' |
+    sock_ask "$SOCK" 2>&1)
 check_eq "the daemon is the same process at the end" "$DPID alive" \
     "$DAEMON_PID $(alive "$DAEMON_PID" && echo alive)"
 finish
