@@ -1035,6 +1035,20 @@ timed_dig() {
 	echo $(((t1 - t0) / 1000000)) >"$out.ms"
 }
 
+# hup_reloaded PID LOG: SIGHUP the daemon PID and wait (bounded, 10 s)
+# until LOG shows one more "reloaded: " line; fails (status 1) if none
+# comes.
+hup_reloaded() {
+	local pid=$1 log=$2 n0 i
+	n0=$(grep -c 'reloaded: ' "$log")
+	kill -HUP "$pid" || return 1
+	for i in $(seq 100); do
+		[ "$(grep -c 'reloaded: ' "$log")" -gt "$n0" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # daemon_stat SOCKET NAME: the counter NAME of the daemon's `stats`
 # (directBackendCmd straight over the socket), or "?".
 daemon_stat() {

@@ -79,14 +79,8 @@ start_upstream up2 "example.net=$IT_TMP/forward/up2.example.net.zone"
 sed "s/127\.0\.0\.1:${UP_PORT[up]}\$/127.0.0.1:${UP_PORT[up2]}/" "$CONF" >"$CONF.new" &&
     mv "$CONF.new" "$CONF" || die "rewrite $CONF"
 grep -q "127.0.0.1:${UP_PORT[up2]}" "$CONF" || die "$CONF: server not changed"
-n0=$(grep -c 'reloaded: ' "$DAEMON_LOG")
-kill -HUP "$DPID" || fail "SIGHUP to $DPID"
-for _ in $(seq 100); do
-	[ "$(grep -c 'reloaded: ' "$DAEMON_LOG")" -gt "$n0" ] && break
-	sleep 0.1
-done
 check "the reload that changes the upstream's server succeeded" \
-    test "$(grep -c 'reloaded: ' "$DAEMON_LOG")" -gt "$n0"
+    hup_reloaded "$DPID" "$DAEMON_LOG"
 expect_fwd "after the reload: www.example.net comes from the new server, not the cache" \
     "www.example.net A" "
     NOERROR qr aa

@@ -256,14 +256,8 @@ check_eq "before the reload: the remembered exchanger's A is the relay's" \
     "192.0.2.200 192.0.2.201" "$(ask_mx_other)"
 { printf 'rule first {\n\tname moved.invalid\n\tforward up\n}\n'; cat "$CONF"; } >"$CONF.new" &&
     mv "$CONF.new" "$CONF" || die "rewrite $CONF"
-n0=$(grep -c 'reloaded: ' "$DLOG1")
-kill -HUP "$DPID1" || fail "SIGHUP to $DPID1"
-for _ in $(seq 100); do
-	[ "$(grep -c 'reloaded: ' "$DLOG1")" -gt "$n0" ] && break
-	sleep 0.1
-done
 check "the reload with a rule inserted above the smarthost rule succeeded" \
-    test "$(grep -c 'reloaded: ' "$DLOG1")" -gt "$n0"
+    hup_reloaded "$DPID1" "$DLOG1"
 check_eq "after the reload: the exchanger is still remembered (its A is the relay's)" \
     "192.0.2.200 192.0.2.201" "$(ask_mx_other)"
 finish
