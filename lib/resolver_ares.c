@@ -159,8 +159,16 @@ parse(const struct areq *r, const unsigned char *pkt, int len)
 
 		if (rr.rclass != 1)
 			continue;
-		if (rr.section == RF_SEC_AUTHORITY && rr.type == RF_T_NS)
+		/* a referral: no answer, not authoritative, NS in the
+		 * authority section.  Servers that add their own NS to a
+		 * positive or authoritative answer (NSD, Knot, BIND with
+		 * minimal-responses off) give no delegation: those NS are
+		 * left out. */
+		if (rr.section == RF_SEC_AUTHORITY && rr.type == RF_T_NS) {
+			if (m.ancount > 0 || ans->aa || m.rcode != 0)
+				continue;
 			referral = true;
+		}
 		if (rr.section == RF_SEC_ADDITIONAL &&
 		    (!referral || m.ancount > 0 ||
 		    (rr.type != RF_T_A && rr.type != RF_T_AAAA)))

@@ -18,6 +18,9 @@
 #   - SERVFAIL and REFUSED upstream: SERVFAIL, and asked again SERVFAIL
 #     again, never NXDOMAIN (nothing negative was cached by pdns);
 #   - a slow (300 ms) upstream: answered;
+#   - an upstream that puts its zone's NS in the authority section of
+#     positive answers (authns.test): the A alone, and the apex NS is
+#     answered, not taken for a referral;
 #   - serve-stale: a 1 s record, then the upstream answers SERVFAIL: the old
 #     answer with TTL 30; the same when the upstream goes silent instead
 #     (README: "no answer before the deadline ... unless serve-stale has an
@@ -38,6 +41,9 @@ MODEFILE=$IT_TMP/fault.mode
 start_fakedns flt --zone fault.test --delay 300 --mode-file "$MODEFILE"
 # late.test: every answer comes after 2.5 s, past any lookup's deadline
 start_fakedns late --zone late.test --delay 2500 --mode delay
+# authns.test: positive answers carry the zone's NS in the authority
+# section, which is no delegation
+start_fakedns authns --zone authns.test --auth-ns
 CONF=$(fwd_conf "$IT_DATA/forward/faults.conf")
 SOCK=$IT_TMP/refract.sock
 start_daemon "$SOCK" --listen "$SOCK" --config "$CONF"
@@ -76,6 +82,45 @@ expect_fwd "unix: a forwarded name answers" "ok.fault.test A" "
 expect_dig "unix: a zone-file name answers" "www.refract.test A" "
     NOERROR qr aa
     ans www.refract.test. 300 IN A 192.0.2.1"
+
+# --- NS in the authority section of an answer: not a referral ---------------------------
+expect_fwd "unix: an answer with the zone's NS in its authority section: the A alone" \
+    "www.authns.test A" "
+    NOERROR qr aa
+    ans www.authns.test. 300 IN A 192.0.2.1"
+# pipe_ask LINE: one PIPE ABI 5 question straight over the daemon's socket;
+# the DATA lines of its answer (to END)
+pipe_ask() {
+	timeout 10 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b"HELO\t5\n" + sys.argv[2].encode() + b"\n")
+buf = b""
+while not buf.endswith(b"\nEND\n") and not buf.endswith(b"FAIL\n"):
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    buf += chunk
+for line in buf.decode().split("\n")[1:]:
+    if line.startswith("DATA"):
+        print(line)' "$SOCK" "$1"
+}
+for i in 1 2; do
+	check_eq "socket, PIPE: the apex's ANY holds its NS once, authoritative (#$i, then cached)" \
+	    "$(printf 'DATA 0 1 authns.test IN NS ttl id ns1.authns.test.')" \
+	    "$(pipe_ask "$(printf 'Q\tauthns.test\tIN\tANY\t-1\t127.0.0.1\t127.0.0.1\t127.0.0.1/32')" |
+	    awk -F'\t' '$6 == "NS" { $7 = "ttl"; $8 = "id"; print }')"
+done
+for i in 1 2; do
+	expect_fwd "unix: ... and the apex NS is answered (no referral to itself; #$i, then cached)" \
+	    "authns.test NS" "
+	    NOERROR qr aa
+	    ans authns.test. 3600 IN NS ns1.authns.test.
+	    add ns1.authns.test. 300 IN A 192.0.2.1
+	    add ns1.authns.test. 300 IN AAAA 2001:db8::1"
+done
 
 # --- silence: the deadline, while everybody else is served ------------------------------
 td x silence-1.fault.test A

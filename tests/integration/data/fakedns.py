@@ -16,7 +16,9 @@ authoritative (aa) for one zone:
   - a name whose first label starts with "nx" is NXDOMAIN;
   - a first label "ttlN-..." gives its records TTL N (else --ttl, 300);
   - names outside the zone are REFUSED.
-Negative answers carry the SOA in the authority section.
+Negative answers carry the SOA in the authority section; with --auth-ns,
+positive ones carry the zone's NS there (as NSD, Knot, or BIND with
+minimal-responses off, send them).
 
 What happens to a query is its MODE:
 
@@ -194,6 +196,11 @@ def answer(q, tcp):
         answers.append(rr(name, 16, ttl, bytes([len(text)]) + text))
     if not answers:
         return header(0, 0, 1) + soa_rr(zone)
+    if ARGS.auth_ns:
+        # the zone's NS in the authority section of a positive answer,
+        # as NSD, Knot or BIND (minimal-responses no) send it
+        ns = rr(zone, 2, 3600, wire_name("ns1." + zone))
+        return header(0, len(answers), 1) + b"".join(answers) + ns
     return header(0, len(answers), 0) + b"".join(answers)
 
 
@@ -264,6 +271,9 @@ def main():
     p.add_argument("--delay", type=int, default=500, help="ms")
     p.add_argument("--ttl", type=int, default=300)
     p.add_argument("--a", default="192.0.2.1")
+    p.add_argument("--auth-ns", action="store_true",
+                   help="add the zone's NS to the authority section of "
+                   "positive answers")
     ARGS = p.parse_args()
     ARGS.zone = ARGS.zone.lower().rstrip(".") + "."
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
