@@ -168,10 +168,11 @@ rf_answer_ttl(const struct rf_answer *a)
 	}
 	if (any && a->rcode == 0)
 		return ttl;
-	/* NXDOMAIN or NODATA: RFC 2308 §5 */
+	/* NXDOMAIN or NODATA: RFC 2308 §5; records that come with it (a
+	 * CNAME to a name that does not exist) keep their own TTLs too */
 	soa = rf_answer_soa(a);
 	if (soa == NULL)
 		return 0;
-	return RF_MIN(soa->ttl, soa_minimum(rf_answer_str(a, soa->content),
-	    soa->content_len));
+	return RF_MIN(any ? ttl : UINT32_MAX, RF_MIN(soa->ttl,
+	    soa_minimum(rf_answer_str(a, soa->content), soa->content_len)));
 }
