@@ -303,6 +303,7 @@ smarthost(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 	const struct fwd *f = r->data;
 	uint32_t a_ttl = UINT32_MAX, relay_ttl = UINT32_MAX;
 	const struct rf_answer *relay = NULL;
+	uint32_t relay_age = 0;
 	size_t i, k, nrelay = 0;
 	bool had_a = false;
 	int32_t zone_id = -1;
@@ -326,8 +327,10 @@ smarthost(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 
 	/* replace the A records by the relay's IPv4 addresses */
 	for (i = 0; i < st->n; i++)
-		if (st->kinds[i] == SLOT_RELAY)
+		if (st->kinds[i] == SLOT_RELAY) {
 			relay = st->answers[i];
+			relay_age = st->ages[i];
+		}
 	if (f->relay_name != NULL && relay == NULL) {
 		/* learned during this very answer: the relay was not asked
 		 * for; the next question for this name gets it */
@@ -350,7 +353,8 @@ smarthost(struct rf_rule *r, struct rf_query *q, struct fwdq *st)
 
 		if (x->kind != RF_ARR_ANSWER || x->type != RF_T_A)
 			continue;
-		relay_ttl = RF_MIN(relay_ttl, x->ttl);
+		/* counted down in the cache like any answer (30 if stale) */
+		relay_ttl = RF_MIN(relay_ttl, out_ttl(x->ttl, relay_age));
 	}
 	for (i = 0; relay != NULL && i < relay->nrrs; i++) {
 		const struct rf_arr *x = &relay->rrs[i];
