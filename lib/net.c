@@ -92,6 +92,20 @@ rf_nets_contain(const struct rf_net *n, size_t count, const struct rf_addr *a)
 	return false;
 }
 
+bool
+rf_nets_contain_subnet(const struct rf_net *n, size_t count,
+    const struct rf_addr *a, unsigned bits)
+{
+	size_t i;
+
+	if (bits == 0)
+		return rf_nets_contain(n, count, a);
+	for (i = 0; i < count; i++)
+		if (n[i].prefix <= bits && rf_net_contains(&n[i], a))
+			return true;
+	return false;
+}
+
 void
 rf_addr_format(const struct rf_addr *a, char *out, size_t outlen)
 {

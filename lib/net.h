@@ -28,6 +28,14 @@ bool rf_net_contains(const struct rf_net *n, const struct rf_addr *a);
 /** Does the address lie in any of the networks? */
 bool rf_nets_contain(const struct rf_net *n, size_t count,
     const struct rf_addr *a);
+/**
+ * Does a network hold a client known by the subnet a/bits (an EDNS client
+ * subnet; bits 0: the whole address)?  Only if the whole subnet lies in
+ * it: an answer for 10.0.0.0/8 must not go to a resolver that would cache
+ * it for 10.0.0.0/7.
+ */
+bool rf_nets_contain_subnet(const struct rf_net *n, size_t count,
+    const struct rf_addr *a, unsigned bits);
 /** Text form (at least 64 bytes). */
 void rf_addr_format(const struct rf_addr *a, char *out, size_t outlen);
 /** The unspecified address (0.0.0.0 or ::), which pdns sends when a lookup

@@ -64,7 +64,8 @@ rf_rule_matches(const struct rf_rule *r, struct rf_query *q)
 	if (!rf_rule_matches_name(r, q))
 		return false;
 	if (c != NULL && c->nclients > 0 && q->has_client &&
-	    !rf_nets_contain(c->clients, c->nclients, &q->client))
+	    !rf_nets_contain_subnet(c->clients, c->nclients, &q->client,
+	    q->client_bits))
 		return false;
 	return true;
 }

@@ -219,8 +219,8 @@ group_of(const struct nat *nat, const struct rf_query *q)
 	if (!q->has_client)
 		return NULL;
 	for (i = 0; i < nat->ngroups; i++)
-		if (rf_nets_contain(nat->groups[i].clients,
-		    nat->groups[i].nclients, &q->client))
+		if (rf_nets_contain_subnet(nat->groups[i].clients,
+		    nat->groups[i].nclients, &q->client, q->client_bits))
 			return &nat->groups[i];
 	return NULL;
 }

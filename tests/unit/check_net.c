@@ -53,6 +53,21 @@ START_TEST(parse_and_match)
 }
 END_TEST
 
+/* a client known by a subnet is in a network only if all of it is */
+START_TEST(subnet_in_nets)
+{
+	struct rf_net nets[2] = { net("10.0.0.0/8"), net("2001:db8::/32") };
+	struct rf_addr a = addr("10.0.0.0"), b = addr("2001:db8::");
+
+	ck_assert(rf_nets_contain_subnet(nets, 2, &a, 0));
+	ck_assert(rf_nets_contain_subnet(nets, 2, &a, 24));
+	ck_assert(rf_nets_contain_subnet(nets, 2, &a, 8));
+	ck_assert(!rf_nets_contain_subnet(nets, 2, &a, 7));
+	ck_assert(rf_nets_contain_subnet(nets, 2, &b, 48));
+	ck_assert(!rf_nets_contain_subnet(nets, 2, &b, 31));
+}
+END_TEST
+
 START_TEST(bad_input)
 {
 	struct rf_net n;
@@ -82,6 +97,7 @@ net_suite(void)
 
 	tcase_add_test(tc, parse_and_match);
 	tcase_add_test(tc, bad_input);
+	tcase_add_test(tc, subnet_in_nets);
 	suite_add_tcase(s, tc);
 	return s;
 }
