@@ -315,7 +315,9 @@ rf_gen_build(struct rf_engine *e, const struct rf_options *opts,
 	g->refs = 1;
 	if (rf_config_load(&g->cfg, opts, diag) < 0)
 		errors++;
-	if (load_zones(g, opts, diag) < 0)
+	/* the zones of a broken config may lack a file or an origin: read
+	 * them (and check an image against them) once the config is right */
+	if (errors == 0 && load_zones(g, opts, diag) < 0)
 		errors++;
 	if (e->cache == NULL)
 		e->cache = rf_cache_new(&g->cfg.cache, e->sched);
