@@ -198,6 +198,69 @@ in_file(const struct img_hdr *h, uint64_t off, uint64_t count, size_t size)
 	    count <= (h->file_size - off) / (size ? size : 1);
 }
 
+/* A string of the image: inside the string area, NUL after it. */
+static bool
+good_str(const struct rf_zdb *db, uint64_t off, uint64_t len)
+{
+	return off < db->strings_len && len < db->strings_len - off &&
+	    db->strings[off + len] == '\0';
+}
+
+/*
+ * Every index and offset the lookups follow, checked once: an image is a
+ * file, and a damaged or hand-made one must be refused, not followed
+ * out of the mapping or around a hash table without an empty slot.
+ * @return NULL, or what is wrong.
+ */
+static const char *
+check_contents(const struct rf_zdb *db)
+{
+	uint64_t i;
+	bool empty_slot = false;
+
+	for (i = 0; i < db->nnames; i++) {
+		const struct rf_zname *n = &db->names[i];
+
+		if (n->text_len > RF_NAME_TEXT_MAX ||
+		    !good_str(db, n->text, n->text_len) ||
+		    n->zone >= db->nzones || n->first > db->nrecs ||
+		    n->count > db->nrecs - n->first)
+			return "a name entry";
+	}
+	for (i = 0; i < db->nrecs; i++) {
+		const struct rf_zrec *r = &db->recs[i];
+
+		if (r->name >= db->nnames ||
+		    !good_str(db, r->content, r->content_len) ||
+		    db->byname[i] >= db->nrecs)
+			return "a record entry";
+	}
+	for (i = 0; i <= db->hash_mask; i++) {
+		if (db->hash[i] == 0)
+			empty_slot = true;
+		else if (db->hash[i] > db->nnames)
+			return "the name table";
+	}
+	if (!empty_slot)
+		return "the name table";
+	for (i = 0; i < db->nzones; i++) {
+		const struct rf_zzone *z = &db->zones[i];
+
+		if (z->apex >= db->nnames || z->soa >= db->nrecs ||
+		    z->first_rec > db->nrecs ||
+		    z->nrecs > db->nrecs - z->first_rec ||
+		    !good_str(db, z->file, z->file_len) ||
+		    db->zone_ids[i] >= db->nzones ||
+		    (i > 0 && db->zones[db->zone_ids[i - 1]].id >=
+		    db->zones[db->zone_ids[i]].id))
+			return "a zone entry";
+	}
+	for (i = 0; i < db->nsources; i++)
+		if (!good_str(db, db->sources[i].path, db->sources[i].path_len))
+			return "a source entry";
+	return NULL;
+}
+
 /* Is the image built for exactly these zones? */
 static int
 same_zones(const struct rf_zdb *db, const struct rf_zone_conf *zones,
@@ -289,6 +352,7 @@ rf_zimage_open_fd(int fd, const struct rf_zone_conf *zones, size_t nzones,
 	struct stat st;
 	struct rf_zdb *db;
 	struct mapping *m;
+	const char *bad;
 	void *base;
 
 	if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(h)) {
@@ -342,6 +406,11 @@ rf_zimage_open_fd(int fd, const struct rf_zone_conf *zones, size_t nzones,
 	db->hash_mask = h.hash_size - 1;
 	db->owned = m;
 	db->release = release_mapping;
+	if ((bad = check_contents(db)) != NULL) {
+		snprintf(why, whylen, "damaged zone image (%s)", bad);
+		rf_zdb_free(db);
+		return NULL;
+	}
 	if (!same_zones(db, zones, nzones, why, whylen) ||
 	    (check_sources && !sources_unchanged(db, why, whylen))) {
 		rf_zdb_free(db);
