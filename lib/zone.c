@@ -706,13 +706,19 @@ rf_zdb_find(const struct rf_zdb *db, const char *name, size_t len,
     uint32_t zone)
 {
 	uint32_t h = rf_hash(name, len), i = h & db->hash_mask;
-	uint32_t best = RF_ZNONE, best_depth = 0;
+	uint32_t best = RF_ZNONE, best_depth = 0, probes = 0;
 
-	while (db->hash[i] != 0) {
+	/* bounded, and every entry checked before use: a mapped image's
+	 * table may be damaged (lib/zimage.c) */
+	while (db->hash[i] != 0 && probes++ <= db->hash_mask) {
 		uint32_t idx = db->hash[i] - 1;
 		const struct rf_zname *n = &db->names[idx];
 
+		if (idx >= db->nnames)
+			break;
 		if (n->hash == h && n->text_len == len &&
+		    n->zone < db->nzones && n->text < db->strings_len &&
+		    len < db->strings_len - n->text &&
 		    memcmp(db->strings + n->text, name, len) == 0) {
 			uint32_t depth;
 
@@ -739,13 +745,18 @@ rf_zdb_find(const struct rf_zdb *db, const char *name, size_t len,
 static uint32_t
 apex_zone(const struct rf_zdb *db, const char *name, size_t len)
 {
-	uint32_t h = rf_hash(name, len), i = h & db->hash_mask;
+	uint32_t h = rf_hash(name, len), i = h & db->hash_mask, probes = 0;
 
-	while (db->hash[i] != 0) {
-		const struct rf_zname *n = &db->names[db->hash[i] - 1];
+	while (db->hash[i] != 0 && probes++ <= db->hash_mask) {
+		const struct rf_zname *n;
 
+		if (db->hash[i] > db->nnames)
+			break; /* a damaged image (rf_zdb_find) */
+		n = &db->names[db->hash[i] - 1];
 		if ((n->flags & RF_ZNAME_APEX) && n->hash == h &&
-		    n->text_len == len &&
+		    n->text_len == len && n->zone < db->nzones &&
+		    n->text < db->strings_len &&
+		    len < db->strings_len - n->text &&
 		    memcmp(db->strings + n->text, name, len) == 0)
 			return n->zone;
 		i = (i + 1) & db->hash_mask;

@@ -1,14 +1,16 @@
 /*
  * libFuzzer harness for the compiled zone image (lib/zimage.c): a good
- * image of two small zones is damaged by the input and then opened.  An
- * image is a file that may be damaged, truncated or hand-made; opening
- * must refuse it or give a set whose every index and offset stays inside
- * the mapping (ASan reports anything else).
+ * image of two small zones is damaged by the input and then opened.  The
+ * damage goes where refract checks an image (the zone table, the zone id
+ * index, the source list) or bounds its own walks (the name hash table);
+ * opening must refuse the image or give a set whose lookups stay inside
+ * the mapping and end (ASan and the timeout report anything else).  The
+ * bulk of an image (names, records, strings) is trusted as `compile`
+ * wrote it, not scanned at every start (lib/zimage.c, check_contents).
  *
  * The input is a list of patches, 8 bytes each: a little-endian u32
- * offset (taken modulo the size of the body, past the header, whose own
- * check would refuse any change) and the u32 written there.  An opened
- * set is then walked the way the lookups walk it.
+ * position (taken modulo the size of those tables together) and the u32
+ * written there.  An opened set is then walked the way lookups walk it.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -26,8 +28,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* the image header's size (struct img_hdr in lib/zimage.c) */
-#define HDR 120
+/* where the tables are: fields of struct img_hdr in lib/zimage.c */
+#define HDR_HASH_OFF 64
+#define HDR_ZONES_OFF 72
+#define HDR_ZONE_IDS_OFF 80
+#define HDR_SOURCES_OFF 88
+#define HDR_NZONES 104
+#define HDR_NSOURCES 108
+#define HDR_HASH_SIZE 112
+
+static struct {
+	size_t off, len;
+} regions[4];
+static size_t regions_len;
 
 static unsigned char *good;
 static size_t good_len;
@@ -43,6 +56,24 @@ add(struct rf_zdb_builder *b, const char *owner, uint16_t type,
 {
 	rf_zdb_builder_add(b, owner, strlen(owner), type, 60, content,
 	    strlen(content), "fuzz", 1, d);
+}
+
+static uint64_t
+u64(size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, good + off, 8);
+	return v;
+}
+
+static uint32_t
+u32(size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, good + off, 4);
+	return v;
 }
 
 static void
@@ -72,9 +103,23 @@ setup(void)
 		abort();
 	good_len = (size_t)lseek(tmp, 0, SEEK_END);
 	good = malloc(good_len);
-	if (good == NULL || good_len <= HDR + 8 ||
+	if (good == NULL || good_len < 128 ||
 	    pread(tmp, good, good_len, 0) != (ssize_t)good_len)
 		abort();
+	regions[0].off = u64(HDR_ZONES_OFF);
+	regions[0].len = u32(HDR_NZONES) * sizeof(struct rf_zzone);
+	regions[1].off = u64(HDR_ZONE_IDS_OFF);
+	regions[1].len = u32(HDR_NZONES) * sizeof(uint32_t);
+	regions[2].off = u64(HDR_SOURCES_OFF);
+	regions[2].len = u32(HDR_NSOURCES) * sizeof(struct rf_zsource);
+	regions[3].off = u64(HDR_HASH_OFF);
+	regions[3].len = u32(HDR_HASH_SIZE) * sizeof(uint32_t);
+	for (size_t i = 0; i < 4; i++) {
+		if (regions[i].len < 4 ||
+		    regions[i].off + regions[i].len > good_len)
+			abort(); /* the layout above is out of date */
+		regions_len += regions[i].len - 3;
+	}
 	close(tmp);
 	rf_zdb_free(db);
 	rf_diag_fini(&d);
@@ -133,7 +178,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *img;
 	struct rf_zdb *db;
 	char why[256];
-	size_t i, body = 0;
+	size_t i;
 
 	if (fd < 0)
 		setup();
@@ -141,13 +186,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (img == NULL)
 		abort();
 	memcpy(img, good, good_len);
-	body = good_len - HDR - 4;
 	for (i = 0; i + 8 <= size; i += 8) {
-		uint32_t off, val;
+		uint32_t pos, val;
+		size_t k = 0;
 
-		memcpy(&off, data + i, 4);
+		memcpy(&pos, data + i, 4);
 		memcpy(&val, data + i + 4, 4);
-		memcpy(img + HDR + off % body, &val, 4);
+		pos %= (uint32_t)regions_len;
+		while (pos >= regions[k].len - 3)
+			pos -= (uint32_t)(regions[k++].len - 3);
+		memcpy(img + regions[k].off + pos, &val, 4);
 	}
 	if (ftruncate(fd, 0) < 0 ||
 	    pwrite(fd, img, good_len, 0) != (ssize_t)good_len)
