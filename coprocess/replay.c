@@ -470,6 +470,13 @@ handle_line(struct replay *r, const char *p, const char *lim)
 		r->diffs++;
 		return;
 	}
+	/* the unnamed conversation is two: PIPE lines and JSON lines (a
+	 * session keeps the protocol of its first line) */
+	if (keylen == 0 && rf_buf_pending(payload) > 0 &&
+	    rf_buf_head(payload)[0] == '{') {
+		key = "{";
+		keylen = 1;
+	}
 	s = session_for(r, key, keylen);
 	if (dir == 2) {
 		if (r->o->check)
