@@ -13,10 +13,12 @@
  * `<<` lines are requests and `>>` lines the answers expected for the
  * request before them (Python repr strings, as printed by the reference's
  * logging backend, or JSON for the remote protocol: `<< {"method": ...}`).
- * JSON answers are compared as JSON values, without their "log" member.  A word before `<<`/`>>` (e.g. `pid=12015`) names a
- * conversation: each name gets its own session, as each pdns process
- * would.  `#` starts a comment line; text after a closing quote is
- * ignored.
+ * JSON answers are compared as JSON values, without their "log" member.
+ * A word before `<<`/`>>` (e.g. `pid=12015`) names a conversation: each
+ * name gets its own session, as each pdns process would.  Unnamed lines
+ * form two conversations, one for lines starting with `{` or `[` (JSON)
+ * and one for the rest (PIPE), so one transcript can hold both.  `#`
+ * starts a comment line; text after a closing quote is ignored.
  *
  * Lines starting with `#@` script the world around refract (the
  * upstreams named in the config are scripted in replay, never asked over
@@ -473,7 +475,8 @@ handle_line(struct replay *r, const char *p, const char *lim)
 	/* the unnamed conversation is two: PIPE lines and JSON lines (a
 	 * session keeps the protocol of its first line) */
 	if (keylen == 0 && rf_buf_pending(payload) > 0 &&
-	    rf_buf_head(payload)[0] == '{') {
+	    (rf_buf_head(payload)[0] == '{' ||
+	    rf_buf_head(payload)[0] == '[')) {
 		key = "{";
 		keylen = 1;
 	}
