@@ -699,9 +699,14 @@ feed_lines(struct rf_session *s, const char *data, size_t len)
 				return len;
 			s->discarding = false;
 			long_line(s);
-		} else if (nl != NULL && rf_buf_pending(&s->in) == 0) {
+		} else if (nl != NULL && rf_buf_pending(&s->in) == 0 &&
+		    take <= RF_SESSION_LINE_MAX) {
 			/* the whole line is in data: no copy */
 			rf_session_line(s, p, take);
+		} else if (nl != NULL && rf_buf_pending(&s->in) == 0) {
+			/* whole but too long (input held back while the
+			 * output was over its cap comes in one piece) */
+			long_line(s);
 		} else if (rf_buf_pending(&s->in) + take >
 		    RF_SESSION_LINE_MAX) {
 			rf_buf_reset(&s->in);

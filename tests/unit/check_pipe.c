@@ -277,6 +277,14 @@ START_TEST(session_long_line)
 	big[RF_SESSION_LINE_MAX] = '\0';
 	ck_assert_str_eq(feed(big), "FAIL\n");
 	ck_assert_uint_eq(eng.stats.long_lines, 1);
+	/* a whole line over the cap in one piece (as input held back while
+	 * the output was over its cap comes back): skipped, not parsed */
+	big[RF_SESSION_LINE_MAX - 1] = 'x';
+	big[RF_SESSION_LINE_MAX] = 'x';
+	big[RF_SESSION_LINE_MAX + 50] = '\n';
+	big[RF_SESSION_LINE_MAX + 51] = '\0';
+	ck_assert_str_eq(feed(big), "FAIL\n");
+	ck_assert_uint_eq(eng.stats.long_lines, 2);
 	free(big);
 }
 END_TEST
