@@ -314,20 +314,28 @@ static int
 parse_ms(const char *s, uint64_t *out)
 {
 	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long v, mult;
 
-	if (end == s)
+	/* digits only, and at most ten years: the clock is 64-bit ms */
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
 		return -1;
 	if (strcmp(end, "ms") == 0)
-		*out = v;
+		mult = 1;
 	else if (strcmp(end, "s") == 0 || *end == '\0')
-		*out = v * 1000;
+		mult = 1000;
 	else if (strcmp(end, "m") == 0)
-		*out = v * 60000;
+		mult = 60000;
 	else if (strcmp(end, "h") == 0)
-		*out = v * 3600000;
+		mult = 3600000;
 	else
 		return -1;
+	if (v > 315360000000ULL / mult)
+		return -1;
+	*out = v * mult;
 	return 0;
 }
 
@@ -377,6 +385,11 @@ directive(struct replay *r, const char *p, const char *lim)
 		rf_sched_advance(r->eng->sched, ms);
 		settle(r);
 		emit_all(r);
+		return;
+	}
+	if (n >= 1 && strcmp(words[0], "clock") == 0) {
+		directive_error(r, "clock needs +DURATION (e.g. +30s, +1500ms; "
+		    "at most ten years)");
 		return;
 	}
 	if (n < 2) {
