@@ -515,6 +515,57 @@ mark_cuts(struct rf_zdb_builder *b)
 	}
 }
 
+/*
+ * RFC 2181 §5.2: the records of an RRset share one TTL; a client given
+ * different ones takes the lowest, so the zone's records get it here
+ * (with a warning), and pdns signs what it serves.  RRSIGs are left as
+ * they are (each covers its own type).  A name with more records than an
+ * answer can carry is not compared.
+ */
+static void
+uniform_ttls(struct rf_zdb_builder *b, const uint32_t *byname)
+{
+	size_t i, k, j, nfixed = 0;
+
+	for (i = 0; i < b->nnames; i++) {
+		const struct rf_zname *n = &b->names[i];
+
+		if (n->count < 2 || n->count > 1024)
+			continue;
+		for (k = 0; k < n->count; k++) {
+			struct rf_zrec *r = &b->recs[byname[n->first + k]];
+			uint32_t low = r->ttl;
+
+			if (r->type == RF_T_RRSIG)
+				continue;
+			for (j = 0; j < n->count; j++) {
+				const struct rf_zrec *o =
+				    &b->recs[byname[n->first + j]];
+
+				if (o->type == r->type && o->ttl < low)
+					low = o->ttl;
+			}
+			if (low == r->ttl)
+				continue;
+			if (++nfixed <= 10) {
+				char tb[16];
+				uint32_t ri = byname[n->first + k];
+
+				rf_warn("%s:%u: %s %s: TTL %u lowered to %u, the "
+				    "RRset's lowest (RFC 2181 §5.2)",
+				    src_file(b, ri), b->srcs[ri].line,
+				    n->text_len ? b->strings.data + n->text :
+				    ".", rf_rrtype_str(r->type, tb),
+				    (unsigned)r->ttl, (unsigned)low);
+			}
+			r->ttl = low;
+		}
+	}
+	if (nfixed > 10)
+		rf_warn("%zu record TTLs lowered to their RRset's lowest in "
+		    "all", nfixed);
+}
+
 /* CNAME must stand alone at its name (RFC 1034 §3.6.2, RFC 2181 §10.1),
  * DNSSEC records aside. */
 static void
@@ -637,6 +688,7 @@ rf_zdb_builder_finish(struct rf_zdb_builder *b, struct rf_diag *diag)
 	}
 	free(fill);
 	check_cnames(b, byname, diag);
+	uniform_ttls(b, byname);
 	if (b->errors) {
 		free(byname);
 		rf_zdb_builder_free(b);

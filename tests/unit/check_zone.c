@@ -133,6 +133,57 @@ START_TEST(duplicates_left_out)
 }
 END_TEST
 
+static void
+add_ttl(struct rf_zdb_builder *b, const char *owner, uint16_t type,
+    uint32_t ttl, const char *content, struct rf_diag *d)
+{
+	ck_assert_int_eq(rf_zdb_builder_add(b, owner, strlen(owner), type, ttl,
+	    content, strlen(content), "t.zone", 1, d), 0);
+}
+
+/* RFC 2181 §5.2: an RRset's records get its lowest TTL; other types and
+ * RRSIGs keep theirs. */
+START_TEST(rrset_ttls_uniform)
+{
+	struct rf_zdb_builder *b = rf_zdb_builder_new();
+	const struct rf_zname *n;
+	struct rf_diag d;
+	struct rf_zdb *db;
+	uint32_t k;
+
+	rf_diag_init(&d);
+	ck_assert_int_eq(rf_zdb_builder_zone(b, "example.com", 1, "t.zone",
+	    &d), 0);
+	add(b, "example.com", RF_T_SOA, soa, &d);
+	add_ttl(b, "www.example.com", RF_T_A, 300, "192.0.2.1", &d);
+	add_ttl(b, "www.example.com", RF_T_A, 120, "192.0.2.2", &d);
+	add_ttl(b, "www.example.com", RF_T_AAAA, 600, "2001:db8::1", &d);
+	add_ttl(b, "www.example.com", RF_T_RRSIG, 300,
+	    "A 13 3 300 20300101000000 20200101000000 1 example.com. AA==", &d);
+	add_ttl(b, "www.example.com", RF_T_RRSIG, 600,
+	    "AAAA 13 3 600 20300101000000 20200101000000 1 example.com. AA==",
+	    &d);
+	db = rf_zdb_builder_finish(b, &d);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_ptr_nonnull(db);
+	n = find(db, "www.example.com", RF_ZNONE);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_uint_eq(n->count, 5);
+	for (k = 0; k < n->count; k++) {
+		const struct rf_zrec *r = rec(db, n, k);
+
+		if (r->type == RF_T_A)
+			ck_assert_uint_eq(r->ttl, 120);
+		else if (r->type == RF_T_AAAA)
+			ck_assert_uint_eq(r->ttl, 600);
+	}
+	ck_assert_uint_eq(rec(db, n, 3)->ttl, 300); /* the RRSIGs as given */
+	ck_assert_uint_eq(rec(db, n, 4)->ttl, 600);
+	rf_zdb_free(db);
+	rf_diag_fini(&d);
+}
+END_TEST
+
 START_TEST(lookups)
 {
 	struct rf_zdb *db = build();
@@ -347,6 +398,7 @@ zone_suite(void)
 	tcase_add_test(tc, soa_first_and_order);
 	tcase_add_test(tc, lookups);
 	tcase_add_test(tc, duplicates_left_out);
+	tcase_add_test(tc, rrset_ttls_uniform);
 	tcase_add_test(tc, delegation_flags);
 	tcase_add_test(tc, empty_non_terminals);
 	tcase_add_test(tc, errors);
