@@ -188,8 +188,7 @@ lookup_id(const struct rf_conf_node *c, struct rf_listen_conf *l,
 {
 	const char *s = c->args[0];
 	bool owner = strcmp(c->key, "owner") == 0;
-	unsigned long v;
-	char *end;
+	uint32_t v;
 
 	if (owner) {
 		struct passwd *pw = getpwnam(s);
@@ -206,10 +205,8 @@ lookup_id(const struct rf_conf_node *c, struct rf_listen_conf *l,
 			return 0;
 		}
 	}
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
-	    v >= (unsigned long)(uid_t)-1 || v >= (unsigned long)(gid_t)-1) {
+	/* a number, short of (uid_t)-1 and (gid_t)-1, which mean "none" */
+	if (rf_parse_u32(s, strlen(s), UINT32_MAX - 1, &v) < 0) {
 		rf_diag_add(diag, c->file, c->line,
 		    "'%s': no %s '%s' (a name or a number)", c->key,
 		    owner ? "user" : "group", s);
@@ -289,7 +286,7 @@ parse_server(const struct rf_conf_node *c, const char *s, char **out,
 	struct rf_buf b;
 	size_t hlen = strlen(s);
 	int family = 0; /* the family the notation requires */
-	long v = 0;
+	uint32_t v = 0;
 
 	if (s[0] == '[') {
 		p = strchr(s, ']');
@@ -312,16 +309,9 @@ parse_server(const struct rf_conf_node *c, const char *s, char **out,
 	    rf_addr_parse(host, hlen, &a) < 0 ||
 	    (family != 0 && a.family != family))
 		goto bad;
-	if (port != NULL) {
-		char *end;
-
-		if (port[0] < '0' || port[0] > '9')
-			goto bad_port;
-		errno = 0;
-		v = strtol(port, &end, 10);
-		if (*end != '\0' || errno != 0 || v < 1 || v > 65535)
-			goto bad_port;
-	}
+	if (port != NULL && (rf_parse_u32(port, strlen(port), 65535, &v) < 0 ||
+	    v == 0))
+		goto bad_port;
 	rf_buf_init(&b);
 	if (port != NULL && a.family == 6)
 		rf_buf_addc(&b, '[');
@@ -329,8 +319,8 @@ parse_server(const struct rf_conf_node *c, const char *s, char **out,
 	if (port != NULL) {
 		char num[16];
 
-		snprintf(num, sizeof(num), "%s:%ld", a.family == 6 ? "]" : "",
-		    v);
+		snprintf(num, sizeof(num), "%s:%u", a.family == 6 ? "]" : "",
+		    (unsigned)v);
 		rf_buf_adds(&b, num);
 	}
 	*out = rf_xstrdup(rf_buf_cstr(&b));
